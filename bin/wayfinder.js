@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Entry point for `npx wayfinder`: runs the TypeScript CLI through tsx so no build step is needed.
+import { register } from "tsx/esm/api";
+register();
+const { main } = await import("../harness/cli/main.ts");
+process.exitCode = await main(process.argv.slice(2));
