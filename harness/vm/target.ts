@@ -62,6 +62,8 @@ export interface TargetSpec {
   boot: {
     /** Fixed kernel arguments added before the boot parameters (validated like them). */
     args: string[];
+    /** Boot parameters that are bare flags (e.g. nosmt): present when the value is y/on/true/1, absent otherwise. */
+    flags: string[];
   };
   runtime: {
     /** Where each runtime parameter is written, by parameter name; by default a dotted sysctl name maps to /proc/sys. */

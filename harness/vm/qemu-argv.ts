@@ -1,0 +1,48 @@
+/**
+ * The QEMU command line for one evaluation, as a pure function of a typed machine description, so it
+ * is unit-tested without a VM. Two serial ports: ttyS0 carries the kernel console to QEMU's stdout
+ * (captured with a size bound), ttyS1 carries only the agent's marker lines to a unix socket the host
+ * listens on.
+ */
+export interface QemuMachine {
+  /** The QEMU binary. */
+  qemu: string;
+  accel: "kvm" | "tcg";
+  /** -icount shift=3,sleep=off: guest time counts instructions (TCG only). */
+  icount: boolean;
+  memoryMiB: number;
+  cpus: number;
+  kernel: string;
+  initrd: string;
+  /** The kernel command line, already validated (see bootCommandLine). */
+  append: string;
+  /** Unix socket the host listens on for the marker port. */
+  markerSocket: string;
+}
+
+export function qemuArgv(m: QemuMachine): { file: string; args: string[] } {
+  if (m.icount && m.accel !== "tcg") throw new Error("-icount needs TCG; the caller must not ask for it with KVM");
+  const args = [
+    "-nodefaults",
+    "-no-user-config",
+    "-display", "none",
+    "-accel", m.accel,
+    ...(m.accel === "kvm" ? ["-cpu", "host"] : []),
+    ...(m.icount ? ["-icount", "shift=3,sleep=off", "-rtc", "base=2024-01-01T00:00:00,clock=vm"] : []),
+    "-m", `${m.memoryMiB}M`,
+    "-smp", String(m.cpus),
+    "-kernel", m.kernel,
+    "-initrd", m.initrd,
+    "-append", m.append,
+    // A guest reboot or early panic (panic=-1) ends QEMU instead of looping.
+    "-no-reboot",
+    // pvpanic makes a guest kernel panic end QEMU with status 1, so a panic is seen at once.
+    "-device", "pvpanic",
+    "-action", "panic=exit-failure",
+    "-chardev", "stdio,id=console,signal=off",
+    "-serial", "chardev:console",
+    "-chardev", `socket,id=markers,path=${m.markerSocket}`,
+    "-serial", "chardev:markers",
+  ];
+  return { file: m.qemu, args };
+}
