@@ -5,6 +5,7 @@
  * A failure is an outcome, not an exception.
  */
 import type { Direction, Value } from "../datasets/types";
+import type { Space } from "../space/space";
 
 /** One configuration: a value for each active parameter, by parameter name. */
 export type Config = Record<string, Value>;
@@ -34,4 +35,38 @@ export interface Searcher {
   tell(observations: Observation[]): Promise<void>;
   /** Release resources (tensors, workers). Safe to call twice. */
   dispose?(): void;
+}
+
+/**
+ * What every searcher is created with. A searcher proposes points of `space` (honouring its pinned
+ * values and conditions) or, when `pool` is given (replay of a recorded dataset), only members of
+ * `pool`. The same options and seed give the same sequence of proposals for the same outcomes.
+ */
+export interface SearcherOptions {
+  space: Space;
+  direction: Direction;
+  seed: number;
+  /** Replay: the finite list of candidate configurations (pool rows); propose nothing else. */
+  pool?: readonly Config[];
+  /**
+   * Searcher-specific settings by name, e.g. { initial: 10 } for bayes or { transferFrom: "x.json" } for
+   * deeptune. Values may arrive as strings from a command line; see settings.ts to read them.
+   */
+  settings?: Record<string, unknown>;
+}
+
+/**
+ * A searcher as the registry knows it. To add one: write a class implementing Searcher in its own file,
+ * export an entry `{ name, summary, settings, create }`, and call registerSearcher(entry) from your
+ * folder's index.ts (lib/deeptune registers "deeptune" this way; the registry imports known plugin
+ * folders lazily, see registry.ts). Then run the shared contract tests on it:
+ * `searcherContract("mine", (options) => createSearcher("mine", options))` from test/search/contract.ts.
+ */
+export interface SearcherEntry {
+  name: string;
+  /** One line for help texts. */
+  summary: string;
+  /** Settings this searcher accepts, name -> one-line description; any other name is an error. */
+  settings: Record<string, string>;
+  create(options: SearcherOptions): Searcher | Promise<Searcher>;
 }
