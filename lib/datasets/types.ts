@@ -13,7 +13,11 @@ export type Phase = "compile" | "boot" | "runtime" | "application";
  * - integer: a JS number, only when every value is an integer exactly representable as a double;
  *   larger integers are kept as their decimal strings and the parameter is "categorical";
  * - categorical: strings (names, hex-looking values such as "0x1003", tuples such as "4096 87380 6291456");
- * - boolean: strings from a two-value vocabulary such as y/n, yes/no, on/off, true/false, 0/1 kept as given.
+ * - boolean: strings from a two-value vocabulary (y/n, yes/no, on/off, true/false) kept as given.
+ *   Columns holding only 0 and 1 stay "integer" with domain [0, 1]: the data cannot tell a flag from an
+ *   integer range that happened to be [0, 1], and both encode the same way for the models.
+ * A column with blank cells is "categorical" (the blank is the value ""), since a number column cannot
+ * hold "no value" without inventing one.
  */
 export type ValueKind = "integer" | "categorical" | "boolean";
 
@@ -51,6 +55,14 @@ export interface Provenance {
   os?: string;
   /** Human-readable notes about defaults that were inferred or quirks that were handled. */
   notes: string[];
+  /** Rows of the source left out of the table, with the 1-based line/sheet row and why (never silent). */
+  droppedRows?: DroppedRow[];
+}
+
+export interface DroppedRow {
+  /** 1-based row of the file as a spreadsheet or text editor shows it (the header is row 1). */
+  row: number;
+  reason: string;
 }
 
 export interface DatasetSchema {
@@ -62,6 +74,8 @@ export interface DatasetSchema {
   timingColumns: string[];
   /** Column identifying a row within its source (e.g. perm_id), if any. */
   idColumn?: string;
+  /** Other measured columns that are neither parameters nor the objective (e.g. throughput_norm). */
+  extraColumns?: string[];
   provenance: Provenance;
 }
 

@@ -1,0 +1,24 @@
+/** Permutation datasets: loading the artifact's files and any table, the toolkit's own format, summaries. */
+export type { Dataset, DatasetSchema, ParameterSchema, ObjectiveSchema, Provenance, DroppedRow, Value, ValueKind, Direction, Phase } from "./types";
+export { loadDataset, readGrid, type LoadOptions } from "./load-dataset";
+export { loadArtifact, type LoadedFile } from "./load-artifact";
+export { artifactRegistry, findArtifact, type ArtifactEntry, type ArtifactFamily } from "./artifact-registry";
+export {
+  loadTimingLog,
+  loadResultsSummary,
+  loadFeatureImportance,
+  loadPolicyCurves,
+  loadUnicornCost,
+  type ArtifactTable,
+} from "./artifact-table";
+export { buildDataset, CRASH_COLUMN, type DatasetSpec } from "./build-dataset";
+export { writeDataset, readDataset, sidecarPath, DATASET_FORMAT, DATASET_FORMAT_VERSION, type DatasetSidecar, type ColumnType } from "./dataset-file";
+export { summarizeDataset, type DatasetSummary } from "./summarize-dataset";
+export { datasetRows, parameterNames, parameterColumns, configKey, type DatasetRow } from "./dataset-rows";
+export { inferParameter, type InferredParameter } from "./infer-parameter";
+export { parseCsv, formatCsvRow, formatCsvField, type CsvField } from "./csv-text";
+export { parseNumberText, isSafeIntegerText } from "./number-text";
+export { readXlsxGrid, type ReadXlsxOptions } from "./read-xlsx-grid";
+export { readCsvGrid, type ReadCsvOptions } from "./read-csv-grid";
+export { type Grid, type Cell, columnLetters } from "./grid";
+export { datasetCacheDir } from "./cache-dir";
