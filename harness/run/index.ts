@@ -11,3 +11,4 @@ export { renderForReview } from "./render-for-review";
 export { unifiedDiff } from "./line-diff";
 export { vmEvaluator } from "./vm-evaluator";
 export type { VmEvaluatorOptions } from "./vm-evaluator";
+export { studyToDataset, TIMING_COLUMNS } from "./study-dataset";
