@@ -1,0 +1,175 @@
+/**
+ * DeepTune's model of one application: the network plus what gives its numbers meaning — the names
+ * of the encoded columns (and the parameters they belong to), and the transform between measured
+ * performance and the network's standardised "goodness" target. Goodness is the measurement made
+ * larger-is-better (negated for objectives to minimise) and taken as a log when every value is
+ * positive and spans more than a factor of two (latencies with a heavy tail), then z-scored; so a model
+ * trained on a throughput can start a latency search (transfer learning) and vice versa.
+ */
+import * as tf from "@tensorflow/tfjs";
+import type { Direction } from "../datasets/types";
+import { fail, quote } from "../errors";
+import { DeepTuneNetwork, type NetworkConfig, type Predictions } from "./deeptune-network";
+import { loadModelDirectory, saveModelDirectory } from "./model-directory";
+
+export interface TargetTransform {
+  direction: Direction;
+  log: boolean;
+  center: number;
+  scale: number;
+}
+
+export interface ModelPredictions extends Predictions {
+  /** Predicted performance in the objective's own units. */
+  value: Float64Array;
+  /** Predicted goodness (standardised, larger is better). */
+  goodness: Float32Array;
+}
+
+export interface TrainingSet {
+  /** Row-major [rows, columns.length]. */
+  x: Float32Array;
+  rows: number;
+  crashed: ArrayLike<boolean | number>;
+  /** Measured values (ignored on crashed rows). */
+  values: ArrayLike<number>;
+}
+
+export class DeepTuneModel {
+  target: TargetTransform;
+
+  constructor(
+    readonly network: DeepTuneNetwork,
+    readonly columns: readonly string[],
+    readonly columnParameters: readonly string[],
+    direction: Direction,
+  ) {
+    if (columns.length !== network.config.inputDim)
+      fail(`model has ${network.config.inputDim} inputs but ${columns.length} column names were given`);
+    this.target = { direction, log: false, center: 0, scale: 1 };
+  }
+
+  static create(config: Omit<NetworkConfig, "inputDim">, columns: readonly string[], columnParameters: readonly string[], direction: Direction): DeepTuneModel {
+    return new DeepTuneModel(DeepTuneNetwork.create({ ...config, inputDim: columns.length }), columns, columnParameters, direction);
+  }
+
+  /** Re-fit the target transform to the non-crashed measurements seen so far. */
+  fitTarget(values: ArrayLike<number>, crashed: ArrayLike<boolean | number>): void {
+    const ok: number[] = [];
+    for (let i = 0; i < values.length; i++) if (!crashed[i] && Number.isFinite(values[i])) ok.push(values[i]);
+    const sign = this.target.direction === "max" ? 1 : -1;
+    if (ok.length === 0) {
+      this.target = { ...this.target, log: false, center: 0, scale: 1 };
+      return;
+    }
+    const min = Math.min(...ok);
+    const max = Math.max(...ok);
+    const log = min > 0 && max / min > 2;
+    const t = ok.map((v) => sign * (log ? Math.log(v) : v));
+    const center = t.reduce((a, b) => a + b, 0) / t.length;
+    const sd = Math.sqrt(t.reduce((a, b) => a + (b - center) ** 2, 0) / t.length);
+    this.target = { direction: this.target.direction, log, center, scale: sd > 0 ? sd : Math.abs(center) > 0 ? Math.abs(center) * 0.01 : 1 };
+  }
+
+  toGoodness(v: number): number {
+    const sign = this.target.direction === "max" ? 1 : -1;
+    return (sign * (this.target.log ? Math.log(Math.max(v, 1e-300)) : v) - this.target.center) / this.target.scale;
+  }
+
+  fromGoodness(g: number): number {
+    const sign = this.target.direction === "max" ? 1 : -1;
+    const t = (g * this.target.scale + this.target.center) * sign;
+    return this.target.log ? Math.exp(t) : t;
+  }
+
+  /** Warm-started training: fit the target transform, then `steps` minibatch steps. */
+  train(data: TrainingSet, steps: number, batchSize: number, mustInclude: number[] = []) {
+    this.fitTarget(data.values, data.crashed);
+    const y = new Float32Array(data.rows);
+    for (let i = 0; i < data.rows; i++) y[i] = data.crashed[i] ? 0 : this.toGoodness(data.values[i]);
+    return this.network.update({ x: data.x, rows: data.rows, crashed: data.crashed, y }, steps, batchSize, mustInclude);
+  }
+
+  predict(x: Float32Array, rows: number, batchSize = 1024): ModelPredictions {
+    const p = this.network.predict(x, rows, batchSize);
+    const value = new Float64Array(rows);
+    for (let i = 0; i < rows; i++) value[i] = this.fromGoodness(p.mean[i]);
+    return { ...p, goodness: p.mean, value };
+  }
+
+  save(dir: string): void {
+    const { inputDim: _unused, ...config } = this.network.config;
+    void _unused;
+    saveModelDirectory(dir, this.network.model, {
+      network: config,
+      columns: this.columns,
+      columnParameters: this.columnParameters,
+      parameterNames: [...new Set(this.columnParameters)],
+      target: this.target,
+    });
+  }
+
+  static async load(dir: string): Promise<DeepTuneModel> {
+    const { model, metadata } = await loadModelDirectory(dir);
+    const where = `${dir}/model.json`;
+    const columns = metadata.columns as string[] | undefined;
+    const params = metadata.columnParameters as string[] | undefined;
+    const net = metadata.network as Omit<NetworkConfig, "inputDim"> | undefined;
+    const target = metadata.target as TargetTransform | undefined;
+    if (!Array.isArray(columns) || !Array.isArray(params) || columns.length !== params.length || !net || !target)
+      fail(`${where}: DeepTune metadata is incomplete (needs columns, columnParameters of equal length, network, target)`);
+    const inputDim = (model.inputs[0].shape[1] as number) ?? -1;
+    if (inputDim !== columns.length) fail(`${where}: the network has ${inputDim} inputs but the metadata names ${columns.length} columns`);
+    if (target.direction !== "max" && target.direction !== "min") fail(`${where}: target.direction ${quote(target.direction)} is not max or min`);
+    const m = new DeepTuneModel(DeepTuneNetwork.fromModel({ ...net, inputDim }, model), columns, params, target.direction);
+    m.target = target;
+    return m;
+  }
+
+  /**
+   * A new model for another application whose encoder has `columns`: every layer's weights are copied,
+   * except the rows of the input-facing matrices (first dense kernel, first RBF projection), which are
+   * copied only for columns with the same name in both; new columns keep their fresh initialisation.
+   * Returns the model and how many columns were matched.
+   */
+  transferTo(columns: readonly string[], columnParameters: readonly string[], direction: Direction, seed: number): { model: DeepTuneModel; matched: number } {
+    const { inputDim: _unused, ...config } = this.network.config;
+    void _unused;
+    const fresh = DeepTuneModel.create({ ...config, seed }, columns, columnParameters, direction);
+    const srcIndex = new Map(this.columns.map((c, i) => [c, i]));
+    const mapping = columns.map((c) => srcIndex.get(c) ?? -1);
+    const matched = mapping.filter((i) => i >= 0).length;
+    const src = this.network.model;
+    const dst = fresh.network.model;
+    for (const layer of dst.layers) {
+      const from = src.getLayer(layer.name);
+      const srcW = from.getWeights();
+      const dstW = layer.getWeights();
+      if (srcW.length !== dstW.length) continue;
+      const inputFacing = layer.name === "dt_dense_0" || layer.name === "dt_rbf_0";
+      const next = dstW.map((d, wi) => {
+        const s = srcW[wi];
+        if (s.shape.join("x") === d.shape.join("x") && !(inputFacing && wi === 0)) return s.clone();
+        if (inputFacing && wi === 0 && s.shape[1] === d.shape[1]) {
+          const sv = s.dataSync();
+          const dv = (d.dataSync() as Float32Array).slice();
+          const width = d.shape[1] as number;
+          mapping.forEach((si, di) => {
+            if (si >= 0) dv.set(sv.subarray(si * width, si * width + width), di * width);
+          });
+          return tf.tensor(dv, d.shape);
+        }
+        return d.clone();
+      });
+      // getWeights() hands out the variables themselves: only the copies made here are disposed.
+      layer.setWeights(next);
+      next.forEach((t) => t.dispose());
+    }
+    fresh.target = { ...this.target, direction };
+    return { model: fresh, matched };
+  }
+
+  dispose(): void {
+    this.network.dispose();
+  }
+}

@@ -1,0 +1,273 @@
+/**
+ * The DeepTune network (DTM) on plain numeric matrices: given encoded configurations it predicts the
+ * crash probability, the (standardised) performance with a predicted log-variance, and an
+ * uncertainty sigma from a branch of Gaussian RBF layers. Training is incremental: `update` runs a few
+ * Adam steps on minibatches sampled from the history, warm-starting from the current weights, so the
+ * cost per search iteration stays flat as the history grows.
+ *
+ * Loss = crash binary cross-entropy (all rows)
+ *      + Kendall & Gal heteroscedastic loss 0.5 exp(-s)(y - mu)^2 + 0.5 s (non-crashed rows only)
+ *      + Chamfer distance between each RBF layer's centroids and the latent points of the batch.
+ * The Chamfer term only moves the centroids: letting it pull the latent points too would collapse the
+ * features onto the centroids and make sigma small everywhere.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { RbfLayer } from "./rbf-layer";
+import { Rng } from "../random";
+import { fail } from "../errors";
+
+export interface NetworkConfig {
+  inputDim: number;
+  /** Widths of the dense layers of the prediction branch (its depth is the length). */
+  hidden: number[];
+  dropout: number;
+  /** Centroids per RBF layer. */
+  rbfUnits: number;
+  /** Dimension each RBF layer projects its input to. */
+  latentDim: number;
+  gamma: number;
+  learningRate: number;
+  seed: number;
+}
+
+export interface TrainingData {
+  /** Row-major [rows, inputDim]. */
+  x: Float32Array;
+  rows: number;
+  crashed: ArrayLike<boolean | number>;
+  /** Standardised performance; ignored on crashed rows. */
+  y: ArrayLike<number>;
+}
+
+export interface Predictions {
+  crashProbability: Float32Array;
+  /** Standardised predicted performance. */
+  mean: Float32Array;
+  /** Predicted aleatoric log-variance s (Kendall & Gal). */
+  logVariance: Float32Array;
+  /** Uncertainty from the RBF branch, in [0, 1]: 0 on top of a centroid, 1 far from all of them. */
+  sigma: Float32Array;
+}
+
+export interface StepStats {
+  loss: number;
+  crashLoss: number;
+  regressionLoss: number;
+  chamfer: number;
+}
+
+const LOGVAR_CLIP = 8;
+
+export class DeepTuneNetwork {
+  readonly model: tf.LayersModel;
+  private readonly dense: tf.layers.Layer[];
+  private readonly dropouts: tf.layers.Layer[];
+  private readonly rbfs: RbfLayer[];
+  private readonly head: tf.layers.Layer;
+  private optimizer: tf.Optimizer;
+  private readonly rng: Rng;
+  private centroidsInitialised = false;
+  private disposed = false;
+
+  private constructor(readonly config: NetworkConfig, model: tf.LayersModel, centroidsInitialised: boolean) {
+    this.model = model;
+    this.dense = config.hidden.map((_, i) => model.getLayer(`dt_dense_${i}`));
+    this.dropouts = config.hidden.map((_, i) => model.getLayer(`dt_dropout_${i}`));
+    this.rbfs = config.hidden.map((_, i) => model.getLayer(`dt_rbf_${i}`) as RbfLayer);
+    this.head = model.getLayer("dt_head");
+    this.optimizer = tf.train.adam(config.learningRate);
+    this.rng = new Rng(config.seed ^ 0x5bd1e995);
+    this.centroidsInitialised = centroidsInitialised;
+  }
+
+  static validate(config: NetworkConfig): void {
+    if (!Number.isInteger(config.inputDim) || config.inputDim < 1) fail(`network input dimension must be a positive integer, got ${config.inputDim}`);
+    if (config.hidden.length < 1 || config.hidden.some((w) => !Number.isInteger(w) || w < 1))
+      fail(`hidden layer widths must be positive integers (at least one layer), got [${config.hidden.join(", ")}]`);
+    if (!(config.dropout >= 0 && config.dropout < 1)) fail(`dropout must be in [0, 1), got ${config.dropout}`);
+    if (!(config.gamma > 0) || !Number.isFinite(config.gamma)) fail(`gamma must be a number > 0, got ${config.gamma}`);
+    if (!Number.isInteger(config.rbfUnits) || config.rbfUnits < 1) fail(`rbfUnits must be a positive integer, got ${config.rbfUnits}`);
+    if (!Number.isInteger(config.latentDim) || config.latentDim < 1) fail(`latentDim must be a positive integer, got ${config.latentDim}`);
+    if (!(config.learningRate > 0)) fail(`learning rate must be > 0, got ${config.learningRate}`);
+  }
+
+  /** The functional model: dense/dropout stack with one RBF layer beside each dense layer. */
+  static create(config: NetworkConfig): DeepTuneNetwork {
+    DeepTuneNetwork.validate(config);
+    const input = tf.input({ shape: [config.inputDim], name: "dt_input" });
+    let prev: tf.SymbolicTensor = input;
+    const sigmas: tf.SymbolicTensor[] = [];
+    config.hidden.forEach((width, i) => {
+      const rbf = new RbfLayer({ units: config.rbfUnits, latentDim: config.latentDim, gamma: config.gamma, seed: config.seed + 101 * i, name: `dt_rbf_${i}` });
+      sigmas.push(rbf.apply(prev) as tf.SymbolicTensor);
+      const dense = tf.layers.dense({
+        units: width, activation: "relu", name: `dt_dense_${i}`,
+        kernelInitializer: tf.initializers.heNormal({ seed: config.seed + 7 * i }),
+      });
+      const h = dense.apply(prev) as tf.SymbolicTensor;
+      prev = tf.layers.dropout({ rate: config.dropout, name: `dt_dropout_${i}`, seed: config.seed + 13 * i }).apply(h) as tf.SymbolicTensor;
+    });
+    // Outputs: crash logit, performance mean, log-variance.
+    const head = tf.layers.dense({ units: 3, name: "dt_head", kernelInitializer: tf.initializers.glorotNormal({ seed: config.seed + 3 }) })
+      .apply(prev) as tf.SymbolicTensor;
+    const sigma = sigmas.length > 1 ? (tf.layers.average({ name: "dt_sigma" }).apply(sigmas) as tf.SymbolicTensor) : sigmas[0];
+    const out = tf.layers.concatenate({ name: "dt_output" }).apply([head, sigma]) as tf.SymbolicTensor;
+    return new DeepTuneNetwork(config, tf.model({ inputs: input, outputs: out, name: "deeptune" }), false);
+  }
+
+  /** Wrap a model loaded from disk (see model-directory.ts). */
+  static fromModel(config: NetworkConfig, model: tf.LayersModel): DeepTuneNetwork {
+    DeepTuneNetwork.validate(config);
+    return new DeepTuneNetwork(config, model, true);
+  }
+
+  setGamma(gamma: number): void {
+    if (!(gamma > 0)) fail(`gamma must be a number > 0, got ${gamma}`);
+    for (const r of this.rbfs) r.gamma = gamma;
+  }
+
+  /** Forward pass of the prediction branch; also returns the input of every RBF layer. */
+  private forward(x: tf.Tensor2D, training: boolean): { head: tf.Tensor2D; rbfInputs: tf.Tensor2D[] } {
+    const rbfInputs: tf.Tensor2D[] = [];
+    let prev: tf.Tensor2D = x;
+    for (let i = 0; i < this.dense.length; i++) {
+      rbfInputs.push(prev);
+      const h = this.dense[i].apply(prev) as tf.Tensor2D;
+      prev = this.dropouts[i].apply(h, { training }) as tf.Tensor2D;
+    }
+    return { head: this.head.apply(prev) as tf.Tensor2D, rbfInputs };
+  }
+
+  /**
+   * Re-estimate the z-score statistics of each RBF layer's projected input from the given rows (all of
+   * the history), and on the first call place the centroids on latent points of random rows.
+   */
+  refreshLatentStatistics(data: TrainingData): void {
+    if (data.rows === 0) return;
+    tf.tidy(() => {
+      const x = tf.tensor2d(data.x, [data.rows, this.config.inputDim]);
+      const { rbfInputs } = this.forward(x, false);
+      rbfInputs.forEach((inp, i) => {
+        const rbf = this.rbfs[i];
+        const p = rbf.project(inp);
+        const { mean, variance } = tf.moments(p, 0);
+        // A floor on the scale: with one row (or identical rows) the variance is 0.
+        const scale = variance.sqrt().maximum(1e-3);
+        rbf.mean.write(mean);
+        rbf.scale.write(scale);
+        if (!this.centroidsInitialised) {
+          const z = p.sub(mean).div(scale) as tf.Tensor2D;
+          const picks = Array.from({ length: rbf.units }, () => this.rng.int(0, data.rows - 1));
+          const noise = tf.randomNormal([rbf.units, rbf.latentDim], 0, 0.05, "float32", this.rng.uint32());
+          rbf.centroids.write(tf.gather(z, picks).add(noise));
+        }
+      });
+    });
+    this.centroidsInitialised = true;
+  }
+
+  /**
+   * `steps` Adam steps on minibatches of `batchSize` rows sampled from the data. `mustInclude` row
+   * indices (the newest observations) go into every batch so a warm model learns them right away.
+   */
+  update(data: TrainingData, steps: number, batchSize: number, mustInclude: number[] = []): StepStats {
+    if (this.disposed) fail("DeepTune network used after dispose()");
+    if (data.rows === 0 || steps <= 0) return { loss: NaN, crashLoss: NaN, regressionLoss: NaN, chamfer: NaN };
+    this.refreshLatentStatistics(data);
+    const d = this.config.inputDim;
+    const b = Math.min(batchSize, data.rows);
+    const predVars = [...this.dense, this.head].flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
+    const centroidVars = this.rbfs.map((r) => r.centroids.read() as tf.Variable);
+    let last: StepStats = { loss: NaN, crashLoss: NaN, regressionLoss: NaN, chamfer: NaN };
+    const xb = new Float32Array(b * d);
+    const cb = new Float32Array(b);
+    const yb = new Float32Array(b);
+    const mb = new Float32Array(b);
+    for (let step = 0; step < steps; step++) {
+      const fixed = mustInclude.slice(0, b);
+      for (let j = 0; j < b; j++) {
+        const r = j < fixed.length ? fixed[j] : this.rng.int(0, data.rows - 1);
+        xb.set(data.x.subarray(r * d, r * d + d), j * d);
+        const crashed = Boolean(data.crashed[r]);
+        cb[j] = crashed ? 1 : 0;
+        mb[j] = crashed || !Number.isFinite(data.y[r]) ? 0 : 1;
+        yb[j] = mb[j] ? data.y[r] : 0;
+      }
+      const stats = tf.tidy(() => {
+        const x = tf.tensor2d(xb, [b, d]);
+        const c = tf.tensor2d(cb, [b, 1]);
+        const y = tf.tensor2d(yb, [b, 1]);
+        const m = tf.tensor2d(mb, [b, 1]);
+        const nOk = Math.max(1, mb.reduce((s, v) => s + v, 0));
+        let crashLoss!: tf.Scalar, regLoss!: tf.Scalar, chamfer!: tf.Scalar;
+        const main = tf.variableGrads(() => {
+          const { head } = this.forward(x, true);
+          const [logit, mu, s0] = tf.split(head, 3, 1);
+          const s = s0.clipByValue(-LOGVAR_CLIP, LOGVAR_CLIP);
+          const bce = tf.losses.sigmoidCrossEntropy(c, logit) as tf.Scalar;
+          const reg = y.sub(mu).square().mul(s.neg().exp()).mul(0.5).add(s.mul(0.5)).mul(m).sum().div(nOk) as tf.Scalar;
+          // Kept out of variableGrads' own tidy for the statistics; disposed below.
+          crashLoss = tf.keep(bce);
+          regLoss = tf.keep(reg);
+          return bce.add(reg) as tf.Scalar;
+        }, predVars);
+        const cham = tf.variableGrads(() => {
+          const { rbfInputs } = this.forward(x, false);
+          let total = tf.scalar(0);
+          rbfInputs.forEach((inp, i) => {
+            const rbf = this.rbfs[i];
+            const d2 = RbfLayer.sqDistances(rbf.latent(inp), rbf.centroids.read() as tf.Tensor2D);
+            total = total.add(d2.min(1).mean().add(d2.min(0).mean()));
+          });
+          chamfer = tf.keep(total.clone()) as tf.Scalar;
+          return total as tf.Scalar;
+        }, centroidVars);
+        this.optimizer.applyGradients({ ...main.grads, ...cham.grads });
+        const out = tf.stack([main.value, crashLoss, regLoss, chamfer]);
+        tf.dispose([crashLoss, regLoss, chamfer]);
+        return out;
+      });
+      if (step === steps - 1) {
+        const v = stats.dataSync();
+        last = { loss: v[0], crashLoss: v[1], regressionLoss: v[2], chamfer: v[3] };
+      }
+      stats.dispose();
+    }
+    return last;
+  }
+
+  /** Batched inference (explicit batch size: the default of 32 is ~10x slower on wasm). */
+  predict(x: Float32Array, rows: number, batchSize = 1024): Predictions {
+    if (this.disposed) fail("DeepTune network used after dispose()");
+    const out = { crashProbability: new Float32Array(rows), mean: new Float32Array(rows), logVariance: new Float32Array(rows), sigma: new Float32Array(rows) };
+    if (rows === 0) return out;
+    const d = this.config.inputDim;
+    if (x.length !== rows * d) fail(`predict: expected ${rows} x ${d} values, got ${x.length}`);
+    const v = tf.tidy(() => {
+      const t = this.model.predict(tf.tensor2d(x, [rows, d]), { batchSize }) as tf.Tensor2D;
+      return t.dataSync() as Float32Array;
+    });
+    for (let i = 0; i < rows; i++) {
+      out.crashProbability[i] = 1 / (1 + Math.exp(-v[4 * i]));
+      out.mean[i] = v[4 * i + 1];
+      out.logVariance[i] = Math.max(-LOGVAR_CLIP, Math.min(LOGVAR_CLIP, v[4 * i + 2]));
+      out.sigma[i] = v[4 * i + 3];
+    }
+    return out;
+  }
+
+  /** Layers by role, for weight surgery in transfer learning. */
+  get firstDense(): tf.layers.Layer {
+    return this.dense[0];
+  }
+  get rbfLayers(): RbfLayer[] {
+    return this.rbfs;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.optimizer.dispose();
+    this.model.dispose();
+  }
+}

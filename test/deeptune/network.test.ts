@@ -1,0 +1,102 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { initBackend } from "../../lib/deeptune/backend";
+import { DeepTuneNetwork, type NetworkConfig } from "../../lib/deeptune/deeptune-network";
+import { DeepTuneModel } from "../../lib/deeptune/deeptune-model";
+import { scoreCandidates } from "../../lib/deeptune/score-candidates";
+import { WayfinderError } from "../../lib/errors";
+
+const small: Omit<NetworkConfig, "inputDim"> = { hidden: [32, 32], dropout: 0.1, rbfUnits: 16, latentDim: 4, gamma: 0.3, learningRate: 0.01, seed: 1 };
+
+test("backend: wasm is chosen here (tfjs-node is not installed) and the choice is reported", async () => {
+  const b = await initBackend();
+  assert.equal(tf.getBackend(), b.name);
+  assert.equal(b.name, "wasm", `expected the wasm backend, got ${b.name}: ${b.notes.join("; ")}`);
+  assert.ok(b.notes.some((n) => n.includes("tfjs-node")), "says why tfjs-node is not used");
+  await assert.rejects(async () => initBackend("gpu"), WayfinderError);
+});
+
+test("1-D toy: sigma is low near the training points, high far from them, and the score prefers unexplored x", async () => {
+  await initBackend();
+  const xs = Array.from({ length: 40 }, (_, i) => -2 + (2.2 * i) / 39); // training data on [-2, 0.2]
+  const net = DeepTuneNetwork.create({ ...small, inputDim: 1 });
+  const data = { x: Float32Array.from(xs), rows: xs.length, crashed: xs.map(() => 0), y: xs.map((x) => Math.sin(3 * x)) };
+  for (let it = 0; it < 20; it++) net.update(data, 20, 32);
+  const near = [-1.5, -1, -0.5, 0];
+  const far = [1.5, 2, 3, -4];
+  const p = net.predict(Float32Array.from([...near, ...far]), 8);
+  const sNear = Array.from(p.sigma.slice(0, 4));
+  const sFar = Array.from(p.sigma.slice(4));
+  assert.ok(Math.max(...sNear) < 0.5, `sigma near the data ${sNear}`);
+  assert.ok(Math.min(...sFar) > 0.9, `sigma far from the data ${sFar}`);
+  // The fit itself means something: mean absolute error on the training range is small.
+  const fit = net.predict(Float32Array.from(near), 4);
+  const mae = near.reduce((s, x, i) => s + Math.abs(fit.mean[i] - Math.sin(3 * x)), 0) / near.length;
+  assert.ok(mae < 0.35, `mean absolute error on the training range ${mae} (predicting 0 gives 0.53)`);
+  // Pure exploration (beta = 1): the best-scored candidate is one of the far ones; nearestSq is the
+  // squared distance to the nearest training x.
+  const cand = [...near, ...far];
+  const nearestSq = cand.map((c) => Math.min(...xs.map((x) => (x - c) ** 2)));
+  const acq = scoreCandidates({ crashProbability: p.crashProbability, goodness: p.mean, sigma: p.sigma, nearestSq }, { alpha: 0.5, beta: 1, crashCap: 1 });
+  const best = acq.indexOf(Math.max(...acq));
+  assert.ok(best >= 4, `exploration picked x=${cand[best]}`);
+  net.dispose();
+});
+
+test("no tensor leaks across update/predict iterations", async () => {
+  await initBackend();
+  const d = 20, n = 100;
+  const x = Float32Array.from({ length: n * d }, (_, i) => Math.sin(i * 0.37));
+  const data = { x, rows: n, crashed: Array.from({ length: n }, (_, i) => i % 4 === 0), y: Array.from({ length: n }, (_, i) => Math.cos(i)) };
+  const net = DeepTuneNetwork.create({ ...small, inputDim: d });
+  net.update(data, 2, 16, [n - 1]); // creates the optimizer's slots
+  net.predict(x, n);
+  const before = tf.memory().numTensors;
+  for (let it = 0; it < 5; it++) {
+    net.update(data, 3, 16, [it]);
+    net.predict(x, n, 32);
+  }
+  assert.equal(tf.memory().numTensors, before);
+  net.dispose();
+});
+
+test("save and load: same predictions; custom layer restored; corrupt or incompatible directories are clear errors", async () => {
+  await initBackend();
+  const dir = mkdtempSync(join(tmpdir(), "dt-model-"));
+  try {
+    const cols = ["A", "B=x", "B=y"];
+    const m = DeepTuneModel.create(small, cols, ["A", "B", "B"], "max");
+    const x = Float32Array.from([0.1, 1, 0, -1, 0, 1, 2, 1, 0]);
+    m.train({ x, rows: 3, crashed: [0, 1, 0], values: [10, NaN, 30] }, 5, 3);
+    const before = m.predict(x, 3);
+    m.save(dir);
+    const loaded = await DeepTuneModel.load(dir);
+    const after = loaded.predict(x, 3);
+    assert.deepEqual(Array.from(after.sigma), Array.from(before.sigma));
+    assert.deepEqual(Array.from(after.value), Array.from(before.value));
+    assert.deepEqual(loaded.columns, cols);
+    assert.equal(loaded.network.rbfLayers.length, 2);
+    loaded.dispose();
+    m.dispose();
+
+    const bin = readFileSync(join(dir, "weights.bin"));
+    writeFileSync(join(dir, "weights.bin"), bin.subarray(0, bin.length - 8));
+    await assert.rejects(DeepTuneModel.load(dir), (e: Error) => e instanceof WayfinderError && /corrupt weights file/.test(e.message));
+    writeFileSync(join(dir, "weights.bin"), bin);
+    const json = JSON.parse(readFileSync(join(dir, "model.json"), "utf8"));
+    writeFileSync(join(dir, "model.json"), JSON.stringify({ ...json, version: 99 }));
+    await assert.rejects(DeepTuneModel.load(dir), (e: Error) => e instanceof WayfinderError && /version 99 is not supported/.test(e.message));
+    await assert.rejects(DeepTuneModel.load(join(dir, "nope")), (e: Error) => e instanceof WayfinderError && /no model.json/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("bad hyperparameters are clear errors", () => {
+  assert.throws(() => DeepTuneNetwork.create({ ...small, inputDim: 3, gamma: 0 }), /gamma must be a number > 0, got 0/);
+  assert.throws(() => DeepTuneNetwork.create({ ...small, inputDim: 3, dropout: 1 }), /dropout must be in \[0, 1\)/);
+});
