@@ -41,7 +41,7 @@ export interface ArtifactEntry {
   notes?: string[];
 }
 
-const poolNote = "column A is the pool's unnamed row index; rows are in no particular order";
+const poolNote = "rows are in no particular order (one row = one random configuration)";
 const traceNote = "a trace row is the configuration DeepTune chose at that iteration (perm_id = acquisition order); throughput_norm = throughput / the pool's best";
 
 function trace(figure: string, app: string, unit: string, description: string, extra: string[] = []): ArtifactEntry {

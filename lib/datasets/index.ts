@@ -22,3 +22,4 @@ export { readXlsxGrid, type ReadXlsxOptions } from "./read-xlsx-grid";
 export { readCsvGrid, type ReadCsvOptions } from "./read-csv-grid";
 export { type Grid, type Cell, columnLetters } from "./grid";
 export { datasetCacheDir } from "./cache-dir";
+export { formatNumber, formatTextTable, describeDirection } from "./format-summary";
