@@ -1,0 +1,118 @@
+/**
+ * `wayfinder kconfig count <linux source dir> [--arch x86 | --all] [--json]`: Kconfig symbols by type
+ * (Table 1 of the paper). `wayfinder kconfig params <linux source dir> [--tag KNL] [--json]`: the
+ * boot-time parameters documented in kernel-parameters.txt and the space entries derived from them.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { WayfinderError, quote } from "../../../lib/errors";
+import {
+  countKconfigSymbols, kernelParameterSpace, parseKernelParameters, readKconfigTree, type KconfigCounts,
+} from "../../../lib/kconfig";
+
+export const summary = "kconfig count|params <linux source dir>: Kconfig symbols by type, boot parameters";
+
+const usage = `usage: wayfinder kconfig count <linux source dir> [--arch <SRCARCH> | --all] [--json]
+       wayfinder kconfig params <linux source dir> [--tag <TAG>] [--json]
+
+count   symbols by type (bool, tristate, string, hex, int), each symbol once however often it is
+        defined; def_bool/def_tristate count as bool/tristate. --arch reads the tree the architecture
+        sees from ./Kconfig (default x86); --all reads every Kconfig* file of the source (all
+        architectures) except the kconfig tool's test fixtures and Documentation/kbuild examples.
+params  entries of Documentation/admin-guide/kernel-parameters.txt: how many, by tag, how many take a
+        value, and how many become boot-time space parameters (flags and enumerated formats).
+        --tag KNL keeps entries with that tag.
+
+The source dir is an extracted Linux tree, e.g. .cache/linux-source-6.1 (created by the tests from
+Debian's /usr/src/linux-source-6.1.tar.xz).`;
+
+export async function run(argv: string[]): Promise<number> {
+  const [sub, ...args] = argv;
+  if (sub === undefined || sub === "--help" || sub === "-h" || sub === "help") {
+    console.log(usage);
+    return sub === undefined ? 2 : 0;
+  }
+  const flags = parseFlags(args, sub === "count" ? ["--arch"] : ["--tag"], sub === "count" ? ["--json", "--all"] : ["--json"]);
+  if (flags.positional.length !== 1) throw new WayfinderError(`kconfig ${sub} takes one source directory, got ${flags.positional.length}; see wayfinder kconfig --help`);
+  const dir = flags.positional[0]!;
+  if (sub === "count") return count(dir, flags.values.get("--arch"), flags.switches.has("--all"), flags.switches.has("--json"));
+  if (sub === "params") return params(dir, flags.values.get("--tag"), flags.switches.has("--json"));
+  throw new WayfinderError(`unknown kconfig command ${quote(sub)}; expected count or params`);
+}
+
+function count(dir: string, arch: string | undefined, all: boolean, json: boolean): number {
+  if (all && arch) throw new WayfinderError("--all and --arch exclude each other: --all counts every architecture");
+  const started = performance.now();
+  const tree = readKconfigTree(dir, all ? { all: true } : { arch: arch ?? "x86" });
+  const counts = countKconfigSymbols(tree);
+  if (json) {
+    const { bool, tristate, string, hex, int, total } = counts;
+    console.log(JSON.stringify({ bool, tristate, string, hex, int, total }));
+    return 0;
+  }
+  const rows: [string, number][] = [["bool", counts.bool], ["tristate", counts.tristate], ["string", counts.string], ["hex", counts.hex], ["int", counts.int]];
+  const lines = [
+    `Kconfig symbols in ${tree.root} (${all ? "every Kconfig* file, all architectures" : `ARCH=${arch ?? "x86"}, from ./Kconfig`})`,
+    ...rows.map(([k, v]) => `  ${k.padEnd(9)} ${String(v).padStart(6)}`),
+    `  ${"total".padEnd(9)} ${String(counts.total).padStart(6)}   (${counts.prompted} with a prompt${typelessNote(counts)})`,
+    `  ${tree.files.length} files read in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  ];
+  console.log(lines.join("\n"));
+  return 0;
+}
+
+function typelessNote(c: KconfigCounts): string {
+  return c.typeless ? `; ${c.typeless} defined without a type, not counted` : "";
+}
+
+function params(dir: string, tag: string | undefined, json: boolean): number {
+  const file = join(dir, "Documentation/admin-guide/kernel-parameters.txt");
+  if (!existsSync(file)) throw new WayfinderError(`${quote(dir)} has no Documentation/admin-guide/kernel-parameters.txt: not a Linux source tree (or one older than 4.x)`);
+  const all = parseKernelParameters(readFileSync(file, "utf8"), file);
+  const entries = tag ? all.filter((e) => e.tags.includes(tag)) : all;
+  const space = kernelParameterSpace(entries);
+  const byTag = new Map<string, number>();
+  for (const e of entries) for (const t of e.tags) byTag.set(t, (byTag.get(t) ?? 0) + 1);
+  const summaryObj = {
+    file, entries: entries.length, distinctNames: new Set(entries.map((e) => e.name)).size,
+    takeValue: entries.filter((e) => e.value !== "none").length,
+    optionalValue: entries.filter((e) => e.value === "optional").length,
+    flags: entries.filter((e) => e.value === "none").length,
+    writtenNameEquals: entries.filter((e) => e.syntax.endsWith("=")).length,
+    tags: Object.fromEntries([...byTag].sort((a, b) => b[1] - a[1])),
+    space: { parameters: space.parameters.length, booleans: space.parameters.filter((p) => p.type === "boolean").length,
+      choices: space.parameters.filter((p) => p.type === "choice").length, left: space.left.length },
+  };
+  if (json) {
+    console.log(JSON.stringify({ ...summaryObj, parameters: space.parameters }, null, 2));
+    return 0;
+  }
+  const topTags = [...byTag].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([t, n]) => `${t} ${n}`).join(", ");
+  console.log([
+    `${file}${tag ? ` (tag ${tag})` : ""}`,
+    `  entries            ${summaryObj.entries} (${summaryObj.distinctNames} distinct names)`,
+    `  take a value       ${summaryObj.takeValue} (${summaryObj.optionalValue} optional; ${summaryObj.writtenNameEquals} written as a bare "name=")`,
+    `  flags              ${summaryObj.flags}`,
+    `  most common tags   ${topTags}`,
+    `  boot-time space    ${summaryObj.space.parameters} parameters (${summaryObj.space.booleans} flags, ${summaryObj.space.choices} enumerated); ${summaryObj.space.left} need a range or a human`,
+  ].join("\n"));
+  return 0;
+}
+
+interface Flags { positional: string[]; values: Map<string, string>; switches: Set<string> }
+
+function parseFlags(args: string[], valued: string[], switches: string[]): Flags {
+  const out: Flags = { positional: [], values: new Map(), switches: new Set() };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const [key, inline] = a.includes("=") && a.startsWith("--") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
+    if (valued.includes(key)) {
+      const v = inline ?? args[++i];
+      if (v === undefined || v.startsWith("--")) throw new WayfinderError(`${key} needs a value`);
+      out.values.set(key, v);
+    } else if (switches.includes(a)) out.switches.add(a);
+    else if (a.startsWith("--")) throw new WayfinderError(`unknown option ${quote(a)}; valid: ${[...valued, ...switches].join(", ")}`);
+    else out.positional.push(a);
+  }
+  return out;
+}
