@@ -1,0 +1,64 @@
+/**
+ * `wayfinder best <store>`: the best configuration of a study, as an engineer reviews and applies it —
+ * a sysctl.conf fragment, the kernel command line and the application's config, each as a diff against
+ * the default — with the measured gain and whether it exceeds the repeat noise.
+ */
+import { writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { WayfinderError, quote } from "../../../lib/errors";
+import type { Config } from "../../../lib/search/searcher";
+import { bestReport } from "../../run/best-report";
+import { renderForReview } from "../../run/render-for-review";
+import { guestConfig, runnableJobFromText } from "../../run/runnable-job";
+import { SqliteStudyStore } from "../../store/sqlite-study-store";
+
+export const summary = "best <store>: the best configuration as sysctl/cmdline/app-config diffs against the default, with its gain";
+
+const usage = `usage: wayfinder best <store> [--json] [--config-out FILE]
+
+Prints the best configuration of a study (a file written by wayfinder run) for review: the sysctl.conf
+fragment, the kernel command line and the application config files, each as a diff against the default
+configuration, and the gain over the default with a verdict on the repeat noise.
+
+options:
+  --json              print the report as JSON
+  --config-out FILE   also write the best configuration (all parameter values) as JSON`;
+
+export async function run(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { json: { type: "boolean" }, "config-out": { type: "string" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (err) {
+    throw new WayfinderError(`${(err as Error).message}; see wayfinder best --help`);
+  }
+  const { values: o, positionals } = parsed;
+  if (o.help) {
+    console.log(usage);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new WayfinderError(`best takes one store file, got ${positionals.length}; see wayfinder best --help`);
+  const store = SqliteStudyStore.open(positionals[0]);
+  try {
+    const info = store.info();
+    const rj = runnableJobFromText(info.jobText, info.jobPath);
+    const render = renderForReview(rj.target, rj.params);
+    const report = bestReport(info, store.evaluations(), (c: Config) => render(guestConfig(rj, c)), store.location);
+    if (!report) {
+      const n = store.evaluations().length;
+      throw new WayfinderError(`store ${quote(store.location)} has no successful evaluation (${n} recorded): there is no best configuration`);
+    }
+    if (o["config-out"]) writeFileSync(o["config-out"], JSON.stringify(report.best.config, null, 2) + "\n");
+    if (o.json) {
+      const { text: _text, ...rest } = report;
+      void _text;
+      console.log(JSON.stringify(rest, null, 2));
+    } else process.stdout.write(report.text);
+    return 0;
+  } finally {
+    store.close();
+  }
+}

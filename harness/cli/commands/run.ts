@@ -1,0 +1,225 @@
+/**
+ * `wayfinder run <job> ...`: specialise a real Linux VM for an application. Asks the searcher for
+ * configurations, boots each in QEMU (r repeats), records every evaluation in a study store before the
+ * next starts, and ends with the best configuration and its gain over the default.
+ * `wayfinder run --resume <store>` continues a stopped or killed run.
+ */
+import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
+import { dirname, join } from "node:path";
+import { parseArgs } from "node:util";
+import { WayfinderError, quote } from "../../../lib/errors";
+import { createSearcher, searcherNames } from "../../../lib/search";
+import type { Config } from "../../../lib/search/searcher";
+import { loadJob } from "../../jobs/job";
+import { bestReport } from "../../run/best-report";
+import { formatBudget, parseBudget } from "../../run/budget";
+import { ProgressReporter } from "../../run/progress";
+import { renderForReview } from "../../run/render-for-review";
+import { runStudy, type RunSummary } from "../../run/run-study";
+import { guestConfig, jobRecord, runnableJob, runnableJobFromText, type RunnableJob } from "../../run/runnable-job";
+import { vmEvaluator } from "../../run/vm-evaluator";
+import { preflight } from "../../vm/preflight";
+import { SqliteStudyStore } from "../../store/sqlite-study-store";
+import type { Budget } from "../../store/study-store";
+
+export const summary = "run <job> | run --resume <store>: specialise a VM for an application (search, boot, benchmark, record)";
+
+const usage = `usage: wayfinder run <job.yaml> [--searcher random|grid|bayes|deeptune] [--budget N|DURATION]
+                     [--repeats R] [--store FILE] [--seed S] [--set NAME=VALUE ...] [--no-deterministic]
+       wayfinder run --resume <store> [--budget N|DURATION]
+
+Evaluation 0 is always the job's default configuration, so the gain over the default is known. Every
+evaluation is committed to the store (SQLite, one file per study) before the next starts; a run that is
+interrupted (Ctrl-C) or killed continues with --resume, without losing or repeating an evaluation.
+
+options:
+  --searcher NAME      search algorithm (default: the job's search.searcher)
+  --budget N|DUR       number of evaluations (e.g. 20) or running time (e.g. 90s, 30m, 1h30m);
+                       default: the job's budget. With --resume: replaces the stored budget.
+  --repeats R          boot and measure each configuration R times; the objective is the mean and its
+                       coefficient of variation is recorded (default 1)
+  --store FILE         study file to create (default studies/<job>-<searcher>-s<seed>-<time>.sqlite)
+  --seed S             searcher seed (default: the job's search.seed)
+  --set NAME=VALUE     searcher setting (repeatable), e.g. --set initial=5 for bayes
+  --no-deterministic   measure in real time instead of the job's -icount setting (noisier under TCG)
+  --cache DIR          image cache (default .cache/wayfinder in the repository)`;
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
+}
+
+function parseSettings(items: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) throw new WayfinderError(`--set ${quote(item)}: expected NAME=VALUE, e.g. --set initial=5`);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
+function parsePositiveInt(flag: string, text: string): number {
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new WayfinderError(`${flag} ${quote(text)}: expected a positive integer`);
+  return Number(text);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        resume: { type: "string" },
+        searcher: { type: "string" },
+        budget: { type: "string" },
+        repeats: { type: "string" },
+        store: { type: "string" },
+        seed: { type: "string" },
+        set: { type: "string", multiple: true },
+        "no-deterministic": { type: "boolean" },
+        cache: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (err) {
+    throw new WayfinderError(`${(err as Error).message}; see wayfinder run --help`);
+  }
+  const { values: o, positionals } = args;
+  if (o.help) {
+    console.log(usage);
+    return 0;
+  }
+  const deterministic = o["no-deterministic"] ? false : undefined;
+
+  let store: SqliteStudyStore;
+  let rj: RunnableJob;
+  if (o.resume !== undefined) {
+    if (positionals.length > 0) throw new WayfinderError(`--resume takes the store only; the job is read from it (got ${quote(positionals[0])})`);
+    for (const flag of ["searcher", "repeats", "seed", "store", "set"] as const) {
+      if (o[flag] !== undefined) throw new WayfinderError(`--${flag} cannot change on --resume: a study keeps its searcher, seed and repeats`);
+    }
+    store = SqliteStudyStore.open(o.resume);
+    const info = store.info();
+    // The job is re-read from the verbatim text stored with the study, not from a file that may have changed.
+    rj = runnableJobFromText(info.jobText, info.jobPath);
+    const newBudget = o.budget !== undefined ? parseBudget(o.budget) : undefined;
+    preflight(rj.target);
+    if (newBudget) store.setBudget(newBudget);
+  } else {
+    if (positionals.length !== 1) {
+      console.error(usage);
+      throw new WayfinderError(`run takes one job file, got ${positionals.length}`);
+    }
+    const jobFile = positionals[0];
+    const job = loadJob(jobFile);
+    rj = runnableJob(job);
+    const searcher = o.searcher ?? job.search.searcher;
+    if (!searcherNames().includes(searcher)) {
+      throw new WayfinderError(`unknown searcher ${quote(searcher)}; available: ${searcherNames().join(", ")}`);
+    }
+    const seed = o.seed !== undefined ? Number(o.seed) : job.search.seed;
+    if (!Number.isSafeInteger(seed)) throw new WayfinderError(`--seed ${quote(o.seed)}: expected an integer`);
+    let budget: Budget;
+    if (o.budget !== undefined) budget = parseBudget(o.budget);
+    else if (job.budget.iterations !== undefined) budget = { iterations: job.budget.iterations };
+    else if (job.budget.seconds !== undefined) budget = { seconds: job.budget.seconds };
+    else throw new WayfinderError(`${jobFile}: the job has no budget; give --budget N or --budget 30m`);
+    const repeats = o.repeats !== undefined ? parsePositiveInt("--repeats", o.repeats) : 1;
+    const file = o.store ?? join("studies", `${job.name.replace(/[^A-Za-z0-9_.-]+/g, "_")}-${searcher}-s${seed}-${timestamp()}.sqlite`);
+    preflight(rj.target);
+    mkdirSync(dirname(file), { recursive: true });
+    store = SqliteStudyStore.create(file, {
+      name: job.name,
+      jobText: job.source.text,
+      jobPath: jobFile,
+      job: { ...(jobRecord(job) as object), searcherSettings: parseSettings(o.set ?? []) },
+      searcher,
+      seed,
+      repeats,
+      budget,
+      objective: rj.objective,
+      direction: rj.direction,
+      defaultConfig: job.space.defaultConfig(),
+    });
+  }
+
+  const info = store.info();
+  const settings = ((info.job as { searcherSettings?: Record<string, unknown> }).searcherSettings) ?? rj.job.search.settings;
+  const searcher = await createSearcher(info.searcher, { space: rj.job.space, direction: info.direction, seed: info.seed, settings });
+  const reporter = new ProgressReporter(process.stdout, info.direction);
+  const done = store.evaluations().filter((e) => e.state === "done").length;
+  reporter.note(
+    `${o.resume !== undefined ? "resuming" : "study"} ${store.location}: job ${info.name}, searcher ${info.searcher} (seed ${info.seed}), ` +
+      `budget ${formatBudget(info.budget)}, ${info.repeats} repeat(s)${done ? `, ${done} evaluation(s) already recorded` : ""}`,
+  );
+
+  const ac = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals === 1) {
+      reporter.note(`${sig}: stopping the current evaluation (its VM is killed); continue with: wayfinder run --resume ${store.location}`);
+      ac.abort();
+    } else {
+      reporter.note(`${sig} again: exiting now`);
+      process.exit(130);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("SIGHUP", onSignal);
+
+  const notes = new Set<string>();
+  const evaluate = vmEvaluator({
+    target: rj.target,
+    params: rj.params,
+    deterministic,
+    ...(o.cache ? { cacheDir: o.cache } : {}),
+    onNote: (n) => {
+      // KVM/TCG and similar notes repeat on every boot: show each once; image builds every time.
+      if (notes.has(n) && !/build/i.test(n)) return;
+      notes.add(n);
+      reporter.note(`note: ${n}`);
+    },
+  });
+  let result: RunSummary;
+  try {
+    result = await runStudy({
+      store,
+      searcher,
+      evaluate: (req) => evaluate({ ...req, config: guestConfig(rj, req.config) }),
+      signal: ac.signal,
+      host: hostname(),
+      onStart: ({ seq, rerun, isDefault }) => reporter.started(seq, isDefault ? "default configuration" : rerun ? "re-run of an interrupted evaluation" : ""),
+      onProgress: (p) => reporter.progress(p),
+    });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    process.off("SIGHUP", onSignal);
+    searcher.dispose?.();
+    reporter.finish();
+  }
+
+  const n = result.evaluations.filter((e) => e.state === "done").length;
+  const failed = result.evaluations.filter((e) => e.state === "done" && !e.outcome!.ok).length;
+  const why: Record<string, string> = {
+    budget: "budget spent",
+    exhausted: "the search space is exhausted",
+    interrupted: `interrupted; continue with: wayfinder run --resume ${store.location}`,
+    "harness-broken": "stopped: the harness failed several times in a row (see the last evaluation's evidence)",
+    error: "stopped by an error",
+  };
+  console.log(`\n${why[result.reason]}. ${n} evaluation(s) recorded in ${store.location}, ${failed} failed.`);
+  if (result.reason === "harness-broken") {
+    const last = result.evaluations.filter((e) => e.state === "done").at(-1);
+    if (last?.outcome && !last.outcome.ok) console.log(`last failure (${last.outcome.phase}): ${last.outcome.evidence ?? ""}`);
+  }
+  const report = bestReport(info, result.evaluations, (c: Config) => renderForReview(rj.target, rj.params)(guestConfig(rj, c)), store.location);
+  if (report) console.log("\n" + report.text);
+  else console.log("no evaluation succeeded: there is no best configuration yet");
+  store.close();
+  return result.reason === "interrupted" ? 130 : result.reason === "harness-broken" || result.reason === "error" ? 1 : 0;
+}
