@@ -66,6 +66,7 @@ export function classifyRun(trace: RunTrace, layer: ConfigLayer, target: TargetS
       paramStatus[name] = unknown.some((w) => w === name || w.startsWith(name + "=")) ? "rejected" : "applied";
     }
   }
+  if (reached(m, "app-ready")) for (const name of layer.applicationNames) paramStatus[name] = "applied";
   const { metrics, missing } = extractMetrics(m.output ?? "", target.benchmark.metrics);
   const failed = (phase: Exclude<Outcome, { ok: true }>["phase"], evidence: string): Classification => ({
     outcome: { ok: false, phase, evidence },

@@ -33,6 +33,8 @@ export interface ConfigLayer {
   runtimeIndex: Map<number, { name: string; value: string; required: boolean }>;
   /** Parameters refused on the host (never sent to the guest), with the reason. */
   rejected: { name: string; problem: string; required: boolean }[];
+  /** Application parameters rendered into config files (applied once the application is ready). */
+  applicationNames: string[];
   /** Statuses known before boot (host-rejected parameters). */
   paramStatus: Record<string, ParamStatus>;
 }
@@ -94,5 +96,6 @@ export function buildConfigLayer(target: TargetSpec, params: ParamBinding[], con
   for (const [name, body] of scripts) if (body !== undefined) entries.push({ path: `/wf/${name}.sh`, type: "file", data: body, mode: 0o755 });
   entries.push({ path: "/wf/ready-timeout", type: "file", data: String(target.application.readyTimeoutS) });
 
-  return { entries, append: bootCommandLine(target.boot.args, boot), runtimeIndex, rejected, paramStatus };
+  const applicationNames = Object.keys(appValues).filter((n) => !(n in paramStatus));
+  return { entries, append: bootCommandLine(target.boot.args, boot), runtimeIndex, rejected, paramStatus, applicationNames };
 }

@@ -4,7 +4,22 @@
  * initrd, boots QEMU, reads the guest agent's marker lines and classifies the outcome. Guest failures
  * are outcomes, never exceptions; a fault of the harness itself becomes phase "harness".
  */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, hostname, tmpdir } from "node:os";
+import { join } from "node:path";
+import { WayfinderError } from "../../lib/errors";
 import type { FailurePhase, Outcome } from "../../lib/search/searcher";
+import { defaultCacheDir } from "./cache-dir";
+import { classifyRun } from "./classify";
+import { buildConfigLayer, type ConfigLayer } from "./config-layer";
+import { appendInitrd, writeCpio } from "./cpio";
+import { buildImage, type BuiltImage } from "./image-builder";
+import { probeAccel } from "./kvm-probe";
+import { parseMarkers, stageTime } from "./markers";
+import { qemuArgv } from "./qemu-argv";
+import { runQemu } from "./qemu-process";
+import { findQemu } from "./preflight";
 import type { TargetSpec } from "./target";
 
 export type { FailurePhase, Outcome };
@@ -77,16 +92,160 @@ export interface EvaluationResult {
   notes: string[];
 }
 
-/** Not implemented yet: this first version only fixes the interface for the run loop. */
-export async function evaluate(req: EvaluationRequest): Promise<EvaluationResult> {
-  void req;
+const qemuVersions = new Map<string, string>();
+function qemuVersion(qemu: string): string {
+  if (!qemuVersions.has(qemu)) {
+    const r = spawnSync(qemu, ["-version"], { encoding: "utf8", timeout: 10_000 });
+    qemuVersions.set(qemu, (r.stdout ?? "").split("\n")[0].trim() || "unknown");
+  }
+  return qemuVersions.get(qemu)!;
+}
+
+function hostDescription(): string {
+  const c = cpus();
+  return `${hostname()} (${c.length} x ${c[0]?.model ?? "unknown CPU"})`;
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms) / 1000;
+}
+
+interface Machine {
+  accel: "kvm" | "tcg";
+  icount: boolean;
+}
+
+/** Pick the accelerator: KVM only when it really boots a kernel, else TCG, with a note saying why. */
+async function chooseMachine(req: EvaluationRequest, qemu: string, image: BuiltImage, cacheDir: string, notes: string[]): Promise<Machine> {
+  const deterministic = req.deterministic ?? req.target.vm.deterministic;
+  if (deterministic) {
+    if (req.target.vm.accel === "kvm") notes.push("deterministic mode (-icount) needs TCG: using TCG although the target asks for KVM");
+    return { accel: "tcg", icount: true };
+  }
+  if (req.target.vm.accel === "tcg") return { accel: "tcg", icount: false };
+  const probe = await probeAccel({ qemu, kernel: image.kernel, cacheDir });
+  if (probe.usable) return { accel: "kvm", icount: false };
+  notes.push(`KVM unusable (${probe.reason}): using TCG, which is much slower`);
+  return { accel: "tcg", icount: false };
+}
+
+function emptyResult(outcome: Outcome, t0: number, notes: string[], paramStatus: Record<string, ParamStatus> = {}): EvaluationResult {
   return {
-    outcome: { ok: false, phase: "harness", evidence: "the VM evaluator is not implemented yet" },
+    outcome,
     metrics: {},
-    paramStatus: {},
-    timings: { buildS: 0, bootS: 0, benchmarkS: 0, totalS: 0 },
-    logExcerpt: "",
-    provenance: { kernel: "", qemu: "", accel: "tcg", icount: false, host: "" },
-    notes: [],
+    paramStatus,
+    timings: { buildS: seconds(Date.now() - t0), bootS: 0, benchmarkS: 0, totalS: seconds(Date.now() - t0) },
+    logExcerpt: outcome.ok ? "" : outcome.evidence ?? "",
+    provenance: { kernel: "", qemu: "", accel: "tcg", icount: false, host: hostDescription() },
+    notes,
   };
+}
+
+/**
+ * Evaluate one configuration. Never throws for a failure of the guest or of the configuration; bad
+ * input that is the caller's fault (unknown parameter names) and faults of the harness come back as
+ * phase "harness" with the message as evidence.
+ */
+export async function evaluate(req: EvaluationRequest): Promise<EvaluationResult> {
+  const t0 = Date.now();
+  const notes: string[] = [];
+  const note = (s: string) => {
+    notes.push(s);
+    req.onNote?.(s);
+  };
+  const cacheDir = req.cacheDir ?? defaultCacheDir();
+
+  let layer: ConfigLayer;
+  try {
+    layer = buildConfigLayer(req.target, req.params, req.config);
+  } catch (e) {
+    return emptyResult({ ok: false, phase: "harness", evidence: (e as Error).message }, t0, notes);
+  }
+  const refused = layer.rejected.filter((r) => r.required);
+  if (refused.length > 0) {
+    // Refused on the host: nothing would be gained by booting.
+    const evidence = refused.map((r) => `${r.name}: ${r.problem}`).join("\n");
+    return emptyResult({ ok: false, phase: "config", evidence: `required parameter(s) refused before boot:\n${evidence}` }, t0, notes, layer.paramStatus);
+  }
+
+  let qemu: string;
+  let image: BuiltImage;
+  try {
+    qemu = findQemu(req.target.vm.qemu);
+  } catch (e) {
+    return emptyResult({ ok: false, phase: "harness", evidence: (e as Error).message }, t0, notes);
+  }
+  try {
+    image = buildImage(req.target, { cacheDir, onNote: note });
+  } catch (e) {
+    const phase: FailurePhase = e instanceof WayfinderError ? "build" : "harness";
+    return emptyResult({ ok: false, phase, evidence: `image build failed: ${(e as Error).message}` }, t0, notes);
+  }
+  const machine = await chooseMachine(req, qemu, image, cacheDir, notes);
+  for (const n of notes) req.onNote?.(n);
+
+  const work = mkdtempSync(join(tmpdir(), "wf-eval-"));
+  const initrd = join(work, "initrd.img");
+  writeFileSync(initrd, appendInitrd(readFileSync(image.initrd), writeCpio(layer.entries)));
+  const buildS = seconds(Date.now() - t0);
+  const bootParams = req.params.filter((p) => p.phase === "boot" && p.name in req.config && !(p.name in layer.paramStatus)).map((p) => p.name);
+
+  const provenance: EvaluationProvenance = { kernel: image.kernelVersion, qemu: qemuVersion(qemu), accel: machine.accel, icount: machine.icount, host: hostDescription(), image: image.key };
+  const repeats = Math.max(1, Math.floor(req.repeat ?? 1));
+  const values: number[] = [];
+  const metricSums: Record<string, number> = {};
+  let last: EvaluationResult | undefined;
+  let bootMs = 0;
+  let benchMs = 0;
+  try {
+    for (let r = 0; r < repeats; r++) {
+      const { file, args } = qemuArgv({
+        qemu, accel: machine.accel, icount: machine.icount, memoryMiB: req.target.vm.memoryMiB, cpus: req.target.vm.cpus,
+        kernel: image.kernel, initrd, append: layer.append, markerSocket: join(work, `markers-${r}.sock`),
+      });
+      const run = await runQemu({ file, args, markerSocket: join(work, `markers-${r}.sock`), bootTimeoutS: req.target.timeouts.bootS, totalTimeoutS: req.target.timeouts.totalS, signal: req.signal });
+      const markers = parseMarkers(run.markerLines);
+      const c = classifyRun({ ...run, markers }, layer, req.target, bootParams);
+      const agentAt = stageTime(markers, "agent");
+      const benchStart = stageTime(markers, "bench-start");
+      const benchEnd = stageTime(markers, "bench-end");
+      bootMs += agentAt ?? 0;
+      benchMs += benchStart !== undefined && benchEnd !== undefined ? benchEnd - benchStart : 0;
+      let outcome = c.outcome;
+      if (!outcome.ok && run.killReason) outcome = { ...outcome, evidence: `${run.killReason}\n${outcome.evidence ?? ""}` };
+      last = {
+        outcome,
+        metrics: c.metrics,
+        paramStatus: c.paramStatus,
+        timings: { buildS, bootS: seconds(bootMs / (r + 1)), benchmarkS: seconds(benchMs / (r + 1)), totalS: seconds(Date.now() - t0) },
+        logExcerpt: logExcerpt(run.console, run.consoleBytes, markers.appLog, outcome),
+        provenance,
+        notes,
+      };
+      if (!outcome.ok) return last;
+      values.push(outcome.value);
+      for (const [k, v] of Object.entries(c.metrics)) metricSums[k] = (metricSums[k] ?? 0) + v;
+    }
+  } catch (e) {
+    return emptyResult({ ok: false, phase: "harness", evidence: `harness error: ${(e as Error).stack ?? e}` }, t0, notes);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  return {
+    ...last!,
+    outcome: { ok: true, value: mean },
+    metrics: Object.fromEntries(Object.entries(metricSums).map(([k, v]) => [k, v / values.length])),
+    repeats: repeats > 1 ? values : undefined,
+    timings: { ...last!.timings, totalS: seconds(Date.now() - t0) },
+  };
+}
+
+/** The record's log: the last lines of the console plus the application's log tail, at most ~8 KB. */
+function logExcerpt(console: string, total: number, appLog: string | undefined, outcome: Outcome): string {
+  const tail = console.length > 6000 ? console.slice(-6000) : console;
+  const parts = [`console (${total} bytes, last part):`, tail.replace(/\r/g, "")];
+  if (appLog) parts.push("application log (tail):", appLog.slice(-1500));
+  if (!outcome.ok && outcome.evidence) parts.unshift(`evidence: ${outcome.evidence.slice(0, 1500)}`);
+  return parts.join("\n");
 }
