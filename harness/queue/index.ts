@@ -1,0 +1,17 @@
+export { checkPostgresUrl, isPostgresUrl, isTransientDbError, openClient, openPool, redactUrl, retrying, inTransaction } from "./connection";
+export type { PoolOptions, RetryOptions } from "./connection";
+export { acquireCoordinatorLease } from "./coordinator-lease";
+export { findPostgresBinDir, freePort, startLocalCluster } from "./local-cluster";
+export type { LocalCluster, LocalClusterOptions } from "./local-cluster";
+export { QueueWorker } from "./queue-worker";
+export type { QueueWorkerOptions, WorkerSummary } from "./queue-worker";
+export { runStudyOnQueue } from "./run-on-queue";
+export type { QueueBudget, QueueProgress, QueueRunSummary, RunOnQueueOptions } from "./run-on-queue";
+export { ensureSchema, schemaVersion } from "./schema";
+export { StudyCoordinator } from "./study-coordinator";
+export type { EnqueueItem, EnqueueOptions, OpenCoordinatorOptions, OpenMode } from "./study-coordinator";
+export type { ClaimedTask, RecordStatus, StudyTask, TaskResult, TaskSpec } from "./task";
+export { getTaskEvaluator, registerTaskEvaluator, simulatedEvaluator, simulatedValue, taskEvaluatorKinds } from "./task-evaluator";
+export type { SimulatedRequest, TaskEvaluator } from "./task-evaluator";
+export { WorkQueue } from "./work-queue";
+export type { ReapReport, WorkerInfo } from "./work-queue";
