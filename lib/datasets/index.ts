@@ -23,3 +23,4 @@ export { readCsvGrid, type ReadCsvOptions } from "./read-csv-grid";
 export { type Grid, type Cell, columnLetters } from "./grid";
 export { datasetCacheDir } from "./cache-dir";
 export { formatNumber, formatTextTable, describeDirection } from "./format-summary";
+export { relativeToBest } from "./relative-to-best";
