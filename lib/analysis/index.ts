@@ -12,3 +12,5 @@ export {
   type ImportanceMethod,
 } from "./feature-importance";
 export { similarityMatrix, labelFromFile, type ImportanceVector, type SimilarityResult } from "./similarity-matrix";
+export { spearman, ranks } from "./rank-correlation";
+export { forestBenchmark, formatForestBenchmark, importanceAgreement, type ForestBenchmark, type ForestRun } from "./forest-benchmark";

@@ -5,7 +5,10 @@
  */
 import { WayfinderError, quote } from "../../../lib/errors";
 import { loadDataset } from "../../../lib/datasets";
-import { featureImportance, type ImportanceOptions } from "../../../lib/analysis";
+import { featureImportance, forestBenchmark, formatForestBenchmark, type ImportanceOptions } from "../../../lib/analysis";
+import { writeBenchmarkSection } from "../../../lib/bench/section";
+import { cpus } from "node:os";
+import { join } from "node:path";
 import { datasetOptionsHelp, parseDatasetOptions } from "../dataset-options";
 
 export const summary = "importance <dataset>: which parameters matter (random-forest importance)";
@@ -25,7 +28,33 @@ options:
   --columns                       report encoded columns (NAME=value) instead of parameters
   --top K                         print only the K most important (text output; default 20)
   --json                          print [{"feature", "importance"}, ...] sorted by decreasing importance
-${datasetOptionsHelp}`;
+${datasetOptionsHelp}
+
+wayfinder importance --benchmark [--seeds 0,1,2]
+  fits 100 trees on the redis pool's non-crashed rows with this forest (each seed) and with scikit-learn
+  (/usr/bin/python3, Debian python3-sklearn; seeds 0 and 1) and writes the "forest" section of BENCHMARKS.md.`;
+
+const root = join(import.meta.dirname, "..", "..", "..");
+
+function benchmark(seeds: number[]): number {
+  const pool = join(root, "..", "shared", "datasets", "wayfinder-ae", "measurements", "linux-redis_3_only_OS_single_core.xlsx");
+  const script = join(root, "..", "shared", "tools", "sklearn_importance.py");
+  const b = forestBenchmark({
+    dataset: loadDataset(pool),
+    poolFile: pool,
+    crashMarker: "-1",
+    python: "/usr/bin/python3",
+    script,
+    seeds,
+    log: (l) => console.error(l),
+  });
+  const c = cpus();
+  const machine = `Machine: ${c.length} x ${c[0]?.model ?? "unknown CPU"}, shared with other jobs (CPU time, not wall time, is compared).`;
+  const body = formatForestBenchmark(b, `wayfinder importance --benchmark --seeds ${seeds.join(",")}`, machine);
+  writeBenchmarkSection(join(root, "BENCHMARKS.md"), "forest", body);
+  console.log(body);
+  return 0;
+}
 
 function intOption(flag: string, value: string | undefined, min: number): number {
   const n = Number(value);
@@ -37,6 +66,14 @@ export async function run(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv.includes("--help") || argv.includes("-h")) {
     console.log(usage);
     return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === "--benchmark") {
+    let seeds = [0, 1, 2];
+    if (argv[1] === "--seeds") {
+      if (!/^\d+(,\d+)*$/.test(argv[2] ?? "")) throw new WayfinderError(`--seeds ${quote(argv[2] ?? "")}: expected comma-separated integers, e.g. 0,1,2`);
+      seeds = argv[2].split(",").map(Number);
+    } else if (argv.length > 1) throw new WayfinderError(`importance --benchmark takes only --seeds; got ${quote(argv[1])}`);
+    return benchmark(seeds);
   }
   const { options: loadOptions, rest } = parseDatasetOptions(argv);
   const opts: ImportanceOptions = {};
