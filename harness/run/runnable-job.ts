@@ -8,7 +8,7 @@ import type { Config } from "../../lib/search/searcher";
 import { parseJob, type Job } from "../jobs/job";
 import type { ParamBinding } from "../vm/evaluator";
 import type { TargetSpec } from "../vm/target";
-import { validateTarget } from "./target-section";
+import { targetOfJob } from "./target-section";
 
 export interface RunnableJob {
   job: Job;
@@ -25,7 +25,7 @@ export function runnableJob(job: Job): RunnableJob {
   if (!job.target) {
     throw job.source.error([], 'the job has no "target" section saying how to build, boot and benchmark the VM; `wayfinder run` needs one');
   }
-  const target = validateTarget(job);
+  const target = targetOfJob(job);
   const params: ParamBinding[] = [];
   job.parameters.forEach((p, i) => {
     if (p.phase === "compile") {

@@ -1,19 +1,15 @@
 /**
- * The job's `target` section as the VM harness's TargetSpec. Interim check until the VM harness
- * exports its own full validator: the sections the evaluator reads must be present, each problem
- * reported at the job file's line and column.
+ * The job's `target` section as the VM harness's TargetSpec, validated by the VM harness itself with
+ * every problem reported at the job file's line and column.
  */
 import type { Job } from "../jobs/job";
 import type { TargetSpec } from "../vm/target";
+import { validateTarget as validateTargetSection } from "../vm/validate-target";
 
-const SECTIONS = ["kernel", "image", "vm", "boot", "runtime", "application", "benchmark", "timeouts"] as const;
-
-export function validateTarget(job: Job): TargetSpec {
-  const t = job.target as Record<string, unknown>;
-  for (const s of SECTIONS) {
-    if (typeof t[s] !== "object" || t[s] === null) {
-      job.source.fail(["target", s], `the target needs a "${s}" mapping (sections: ${SECTIONS.join(", ")})`);
-    }
-  }
-  return t as unknown as TargetSpec;
+export function targetOfJob(job: Job): TargetSpec {
+  return validateTargetSection(job.target, {
+    fail: (path, message) => job.source.fail(["target", ...path], message),
+    objective: job.objectives[0]?.metric,
+    params: job.parameters.map((p) => ({ name: p.name, phase: p.phase })),
+  });
 }
