@@ -39,7 +39,23 @@ export interface DatasetSpec {
 
 export const CRASH_COLUMN = "crashed";
 
+/**
+ * Datasets already built from a grid's cells (the cached grid of a pool is the same array every time),
+ * so loading a pool again in one process costs a schema copy; arquero tables are immutable.
+ */
+const built = new WeakMap<Cell[][], Map<string, Dataset>>();
+
 export function buildDataset(grid: Grid, spec: DatasetSpec): Dataset {
+  const key = JSON.stringify([grid.file, grid.sheet, grid.firstDataRow, grid.notes, spec]);
+  const hit = built.get(grid.columns)?.get(key);
+  if (hit) return { table: hit.table, schema: structuredClone(hit.schema) };
+  const dataset = build(grid, spec);
+  if (!built.has(grid.columns)) built.set(grid.columns, new Map());
+  built.get(grid.columns)!.set(key, { table: dataset.table, schema: structuredClone(dataset.schema) });
+  return dataset;
+}
+
+function build(grid: Grid, spec: DatasetSpec): Dataset {
   const notes = [...spec.notes, ...grid.notes];
   const where = grid.sheet ? `${grid.file} (sheet ${quote(grid.sheet)})` : grid.file;
   const rowOf = (i: number) => grid.firstDataRow + i;

@@ -6,7 +6,7 @@
 
 const plainNumber = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const groupedNumber = /^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/;
-const integerText = /^-?(0|[1-9]\d*)$/;
+const integerText = /^(0|-?[1-9]\d*)$/;
 
 /** The number a cell's text denotes, or undefined when it is not a plain decimal number. */
 export function parseNumberText(text: string): number | undefined {

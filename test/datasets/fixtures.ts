@@ -1,0 +1,22 @@
+/** Small workbooks and CSV files written on the fly for the loader tests (in a fresh temp folder). */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as XLSX from "xlsx";
+
+export const tmp = () => mkdtempSync(join(tmpdir(), "wayfinder-datasets-"));
+
+/** Write an .xlsx whose sheets hold the given rows (strings become text cells, numbers number cells). */
+export function writeXlsx(file: string, sheets: Record<string, Array<Array<string | number | null>>>): string {
+  const wb = XLSX.utils.book_new();
+  for (const [name, rows] of Object.entries(sheets)) {
+    XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows.map((r) => r.map((c) => (c === null ? undefined : c)))), name);
+  }
+  writeFileSync(file, XLSX.write(wb, { type: "buffer", bookType: "xlsx" }));
+  return file;
+}
+
+export function writeText(file: string, text: string): string {
+  writeFileSync(file, text);
+  return file;
+}
