@@ -5,15 +5,21 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { KernelBuilder, buildOutcome, ensureKernelSource } from "../../build";
+import { benchBuilds } from "../../build/bench-builds";
+import { REPO_ROOT } from "../../build/kernel-source";
 import { WayfinderError, quote } from "../../../lib/errors";
 import {
   countKconfigSymbols, kernelParameterSpace, parseKernelParameters, readKconfigTree, type KconfigCounts,
 } from "../../../lib/kconfig";
 
-export const summary = "kconfig count|params <linux source dir>: Kconfig symbols by type, boot parameters";
+export const summary = "kconfig count|params|build|bench <linux source dir>: Kconfig symbols, boot parameters, kernel builds";
 
 const usage = `usage: wayfinder kconfig count <linux source dir> [--arch <SRCARCH> | --all] [--json]
        wayfinder kconfig params <linux source dir> [--tag <TAG>] [--json]
+       wayfinder kconfig build <linux source dir> [NAME=value ...] [--base-config FILE] [--arch x86]
+                               [--jobs N] [--cache DIR] [--config-only] [--json]
+       wayfinder kconfig bench <linux source dir> [--jobs N] [--write]
 
 count   symbols by type (bool, tristate, string, hex, int), each symbol once however often it is
         defined; def_bool/def_tristate count as bool/tristate. --arch reads the tree the architecture
@@ -22,6 +28,13 @@ count   symbols by type (bool, tristate, string, hex, int), each symbol once how
 params  entries of Documentation/admin-guide/kernel-parameters.txt: how many, by tag, how many take a
         value, and how many become boot-time space parameters (flags and enumerated formats).
         --tag KNL keeps entries with that tag.
+build   a kernel from tinyconfig + the guest's options (or --base-config) + NAME=value options,
+        through make olddefconfig; a requested value that does not survive is reported (exit 1),
+        as is a failed build with its first error lines. Builds are cached by configuration.
+        --config-only stops after olddefconfig. Use "." as source dir to extract and use
+        Debian's linux-source-6.1 from the cache.
+bench   cold build, incremental rebuilds (PRINTK_TIME, HIGH_RES_TIMERS) and cache hits in a fresh
+        build tree; --write records them in BENCHMARKS.md (section kconfig).
 
 The source dir is an extracted Linux tree, e.g. .cache/linux-source-6.1 (created by the tests from
 Debian's /usr/src/linux-source-6.1.tar.xz).`;
@@ -32,12 +45,17 @@ export async function run(argv: string[]): Promise<number> {
     console.log(usage);
     return sub === undefined ? 2 : 0;
   }
-  const flags = parseFlags(args, sub === "count" ? ["--arch"] : ["--tag"], sub === "count" ? ["--json", "--all"] : ["--json"]);
-  if (flags.positional.length !== 1) throw new WayfinderError(`kconfig ${sub} takes one source directory, got ${flags.positional.length}; see wayfinder kconfig --help`);
-  const dir = flags.positional[0]!;
+  const valued: Record<string, string[]> = { count: ["--arch"], params: ["--tag"], build: ["--arch", "--jobs", "--cache", "--base-config"], bench: ["--jobs"] };
+  const switches: Record<string, string[]> = { count: ["--json", "--all"], params: ["--json"], build: ["--json", "--config-only"], bench: ["--write"] };
+  if (!valued[sub]) throw new WayfinderError(`unknown kconfig command ${quote(sub)}; expected count, params, build or bench`);
+  const flags = parseFlags(args, valued[sub]!, switches[sub]!);
+  const positional = sub === "build" ? flags.positional.filter((a) => !a.includes("=")) : flags.positional;
+  if (positional.length !== 1) throw new WayfinderError(`kconfig ${sub} takes one source directory, got ${positional.length}; see wayfinder kconfig --help`);
+  const dir = positional[0]!;
+  if (sub === "build") return build(dir === "." ? ensureKernelSource({ onNote: (n) => console.error(n) }) : dir, flags);
+  if (sub === "bench") return bench(dir === "." ? ensureKernelSource({ onNote: (n) => console.error(n) }) : dir, flags, argv);
   if (sub === "count") return count(dir, flags.values.get("--arch"), flags.switches.has("--all"), flags.switches.has("--json"));
-  if (sub === "params") return params(dir, flags.values.get("--tag"), flags.switches.has("--json"));
-  throw new WayfinderError(`unknown kconfig command ${quote(sub)}; expected count or params`);
+  return params(dir, flags.values.get("--tag"), flags.switches.has("--json"));
 }
 
 function count(dir: string, arch: string | undefined, all: boolean, json: boolean): number {
@@ -97,6 +115,47 @@ function params(dir: string, tag: string | undefined, json: boolean): number {
     `  boot-time space    ${summaryObj.space.parameters} parameters (${summaryObj.space.booleans} flags, ${summaryObj.space.choices} enumerated); ${summaryObj.space.left} need a range or a human`,
   ].join("\n"));
   return 0;
+}
+
+async function build(dir: string, flags: Flags): Promise<number> {
+  const options: Record<string, string> = {};
+  for (const a of flags.positional.filter((x) => x.includes("="))) {
+    const [name, ...v] = a.split("=");
+    if (!/^(CONFIG_)?[A-Za-z0-9_]+$/.test(name!)) throw new WayfinderError(`${quote(a)}: expected NAME=value with a Kconfig symbol name`);
+    options[name!] = v.join("=");
+  }
+  const jobs = flags.values.get("--jobs");
+  if (jobs !== undefined && !/^[1-9]\d*$/.test(jobs)) throw new WayfinderError(`--jobs ${quote(jobs)}: expected a positive integer`);
+  const baseFile = flags.values.get("--base-config");
+  const builder = new KernelBuilder({
+    sourceDir: dir, arch: flags.values.get("--arch") ?? "x86", ...(jobs ? { jobs: Number(jobs) } : {}),
+    ...(flags.values.get("--cache") ? { cacheDir: flags.values.get("--cache")! } : {}),
+    ...(baseFile ? { base: { kind: "file" as const, path: baseFile } } : {}),
+    onNote: (n) => console.error(n),
+  });
+  const r = flags.switches.has("--config-only") ? await builder.resolve(options) : await builder.build(options);
+  const outcome = buildOutcome(r);
+  if (flags.switches.has("--json")) console.log(JSON.stringify({ ...r, outcome: outcome ?? { ok: true } }, null, 2));
+  else {
+    console.log(`${r.status}${r.cacheHit ? ` (cache hit: ${r.cacheHit})` : ""}  request ${r.requestKey}${r.configHash ? `  config ${r.configHash}` : ""}  ${r.timings.totalS} s`);
+    if (r.image) console.log(`image   ${r.image} (${r.imageBytes} bytes)${r.compiled !== undefined ? `, ${r.compiled} objects compiled` : ""}`);
+    for (const d of r.dropped ?? []) console.log(`dropped ${d.name}=${d.requested} -> ${d.actual ?? "unset"}${d.reason ? `: ${d.reason}` : ""}`);
+    for (const c of r.choiceConflicts ?? []) console.log(`conflict ${c.choice}: ${c.members.join(", ")} are all y`);
+    for (const l of r.errorLines ?? []) console.log(`error   ${l}`);
+    if (r.log) console.log(`log     ${r.log}`);
+  }
+  return outcome ? 1 : 0;
+}
+
+async function bench(dir: string, flags: Flags, argv: string[]): Promise<number> {
+  const jobs = flags.values.get("--jobs");
+  const rows = await benchBuilds({
+    sourceDir: dir, ...(jobs ? { jobs: Number(jobs) } : {}), command: `wayfinder kconfig ${argv.join(" ")}`,
+    ...(flags.switches.has("--write") ? { benchmarksFile: join(REPO_ROOT, "BENCHMARKS.md") } : {}),
+    onNote: (n) => console.error(n),
+  });
+  for (const r of rows) console.log(`${r.step.padEnd(60)} ${r.status.padEnd(18)} ${String(r.wallS).padStart(8)} s ${r.compiled ?? ""}`);
+  return rows.some((r) => r.status.startsWith("build") || r.status.startsWith("timeout")) ? 1 : 0;
 }
 
 interface Flags { positional: string[]; values: Map<string, string>; switches: Set<string> }
