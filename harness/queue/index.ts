@@ -15,3 +15,7 @@ export { getTaskEvaluator, registerTaskEvaluator, simulatedEvaluator, simulatedV
 export type { SimulatedRequest, TaskEvaluator } from "./task-evaluator";
 export { WorkQueue } from "./work-queue";
 export type { ReapReport, WorkerInfo } from "./work-queue";
+export { defaultStudyName, runOnPostgres } from "./run-on-postgres";
+export type { PostgresRunOptions } from "./run-on-postgres";
+export { vmTaskEvaluator } from "./vm-task-evaluator";
+export type { VmTaskEvaluatorOptions, VmTaskRequest } from "./vm-task-evaluator";

@@ -214,6 +214,13 @@ export class StudyCoordinator {
     });
   }
 
+  /** Replace the stored study specification (e.g. a new budget on resume); returns it. */
+  async updateSpec<T>(spec: T): Promise<T> {
+    await this.use((c) => c.query("UPDATE wayfinder.study SET spec = $2 WHERE id = $1", [this.studyId, JSON.stringify(spec)]));
+    (this as { spec: unknown }).spec = spec;
+    return spec;
+  }
+
   /** Total slots of workers that heartbeated within `freshSeconds` (what the coordinator keeps busy). */
   liveSlots(freshSeconds = 15): Promise<number> {
     return this.use(async (c) => {

@@ -6,7 +6,8 @@ import { parseArgs } from "node:util";
 import { WayfinderError, quote } from "../../../lib/errors";
 import { checkPostgresUrl, redactUrl } from "../../queue/connection";
 import { QueueWorker } from "../../queue/queue-worker";
-import { taskEvaluatorKinds } from "../../queue/task-evaluator";
+import { registerTaskEvaluator, taskEvaluatorKinds } from "../../queue/task-evaluator";
+import { vmTaskEvaluator } from "../../queue/vm-task-evaluator";
 
 export const summary = "run evaluations from a PostgreSQL study store (many hosts): --store postgres://... --slots K";
 
@@ -21,6 +22,7 @@ options:
   --heartbeat SECONDS  lease renewal period (default 2; tasks are re-queued after their lease, 30 s by default)
   --idle-exit SECONDS  exit after this long with nothing to do (default: run until stopped)
   --max-tasks N        exit after recording N results
+  --cache DIR          this host's VM image cache (default .cache/wayfinder in the repository)
   --quiet              no progress lines
 `;
 
@@ -45,6 +47,7 @@ export async function run(argv: string[]): Promise<number> {
         heartbeat: { type: "string" },
         "idle-exit": { type: "string" },
         "max-tasks": { type: "string" },
+        cache: { type: "string" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -62,6 +65,16 @@ export async function run(argv: string[]): Promise<number> {
   if (!store) throw new WayfinderError(`--store is required (a postgres:// URL)\n${usage}`);
   checkPostgresUrl(store);
   const log = args.quiet ? () => undefined : (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+  const notes = new Set<string>();
+  registerTaskEvaluator("vm", vmTaskEvaluator({
+    ...(args.cache ? { cacheDir: args.cache } : {}),
+    onNote: (n) => {
+      // KVM/TCG notes repeat on every boot: each is shown once; image builds every time.
+      if (notes.has(n) && !/build/i.test(n)) return;
+      notes.add(n);
+      log(`note: ${n}`);
+    },
+  }));
   const worker = new QueueWorker({
     url: store,
     slots: positiveNumber("--slots", args.slots, true) ?? 1,
