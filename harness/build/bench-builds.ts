@@ -33,6 +33,7 @@ export async function benchBuilds(o: BuildBenchOptions): Promise<BuildBenchRow[]
   const t0 = performance.now();
   const base = await builder.baseConfig();
   rows.push({ step: "base configuration (make tinyconfig + guest options + olddefconfig, incl. building scripts/kconfig)", options: "-", status: "ok", wallS: round((performance.now() - t0) / 1000) });
+  write("(in progress: base configuration done)");
   const hrt = base.values.get("HIGH_RES_TIMERS") === "y" ? "n" : "y";
   const printk = base.values.get("PRINTK_TIME") === "y" ? "n" : "y";
   const steps: [string, Record<string, string>][] = [
@@ -53,9 +54,14 @@ export async function benchBuilds(o: BuildBenchOptions): Promise<BuildBenchRow[]
       ...(r.status === "build" || r.status === "config" ? { note: (r.errorLines ?? r.dropped?.map((d) => d.name) ?? []).join("; ") } : {}),
     });
     o.onNote?.(JSON.stringify(rows[rows.length - 1]));
+    write(rows.length - 1 < steps.length ? `(in progress: ${rows.length - 1} of ${steps.length} builds done)` : "");
   }
-  const load1 = loadavg()[0]!;
-  if (o.benchmarksFile) {
+  return rows;
+
+  // Rewritten after every step, so a run cut short still leaves its measurements.
+  function write(progress: string): void {
+    if (!o.benchmarksFile) return;
+    const load1 = loadavg()[0]!;
     const table = [
       "| step | options | status | wall s | objects compiled (CC) | bzImage bytes |",
       "|---|---|---|---:|---:|---:|",
@@ -66,14 +72,14 @@ export async function benchBuilds(o: BuildBenchOptions): Promise<BuildBenchRow[]
       "",
       `Command: \`${o.command}\``,
       "",
-      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, make -j${jobs}; 1-min load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end (the machine is shared, so wall times vary with load). Source: Debian linux-source-6.1 (6.1.x), gcc from Debian 12. Each build runs in one warm build tree (O=...), so after the cold build only the objects an option touches are recompiled.`,
+      `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, make -j${jobs}; 1-min load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the last update (the machine is shared, so wall times vary with load). Source: Debian linux-source-6.1, gcc from Debian 12. Each build runs in one warm build tree (O=...), so after the cold build only the objects an option touches are recompiled.`,
       "",
       ...table,
       "",
       `Cache: ${cacheDir.replace(REPO_ROOT + "/", "")} (requests/<hash>.json, images/<config hash>/bzImage, work/<arch>-<id>/ the warm tree).`,
+      ...(progress ? ["", progress] : []),
     ].join("\n"));
   }
-  return rows;
 }
 
 function round(x: number): number {

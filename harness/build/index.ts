@@ -5,3 +5,4 @@ export { GUEST_BASE_OPTIONS, KERNEL_IMAGE } from "./guest-base-options";
 export { firstErrorLines } from "./first-error-lines";
 export { orderForIncrementalBuilds, distance } from "./order-builds";
 export { acquireDirLock } from "./dir-lock";
+export { bootCheck, type BootCheckOptions, type BootCheckResult } from "./boot-check";

@@ -6,6 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, readFileSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { KernelBuilder, buildOutcome, ensureKernelSource, GUEST_BASE_OPTIONS } from "../../harness/build";
 import { parseDotConfig } from "../../lib/kconfig";
@@ -60,6 +61,17 @@ test("values olddefconfig drops or resets are a 'config' outcome listing each va
   assert.equal(again.requestKey, r.requestKey);
 });
 
+test("wayfinder kconfig build --config-only: dropped values printed with exit 1; unknown symbols exit 2", () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, ["bin/wayfinder.js", "kconfig", "build", src, "--config-only", "--cache", cache, ...args], { encoding: "utf8", timeout: 300_000 });
+  const bad = cli("LOG_BUF_SHIFT=30", "PRINTK_TIME=y");
+  assert.equal(bad.status, 1, bad.stderr);
+  assert.match(bad.stdout, /^config /);
+  assert.match(bad.stdout, /dropped LOG_BUF_SHIFT=30 -> 17: 30 is outside its range \[12, 25\]/);
+  const unknown = cli("NOT_A_SYMBOL=y");
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /error: bad compile-time options:\n  NOT_A_SYMBOL: no such Kconfig symbol/);
+});
+
 test("a choice conflict is a 'config' outcome; unknown options and wrong types are errors", async () => {
   const c = await builder.resolve({ HZ_100: "y", HZ_1000: "y" });
   assert.equal(c.status, "config");
@@ -69,8 +81,9 @@ test("a choice conflict is a 'config' outcome; unknown options and wrong types a
 });
 
 test("a broken toolchain and a tree that is not a kernel are clear errors", async () => {
-  const broken = new KernelBuilder({ sourceDir: src, cacheDir: cache, makeVariables: { CC: "/nonexistent/gcc" } });
-  await assert.rejects(broken.baseConfig(), (e: unknown) => e instanceof WayfinderError && /make tinyconfig failed .*check the toolchain/.test(e.message));
+  // the host compiler make needs for scripts/ (a missing target compiler fails the same way, later)
+  const broken = new KernelBuilder({ sourceDir: src, cacheDir: cache, makeVariables: { HOSTCC: "/nonexistent/gcc" } });
+  await assert.rejects(broken.baseConfig(), (e: unknown) => e instanceof WayfinderError && /make tinyconfig failed .*\/nonexistent\/gcc: not found.*check the toolchain/.test(e.message));
   const dir = mkdtempSync(join(tmpdir(), "wf-notkernel-"));
   try {
     assert.throws(() => new KernelBuilder({ sourceDir: dir, cacheDir: cache }), /is not a kernel source tree/);

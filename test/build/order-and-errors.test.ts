@@ -36,4 +36,5 @@ test("first error lines of a failed kernel build, in order, without duplicates",
     "ld: vmlinux.o: undefined reference to `foo'",
   ]);
   assert.deepEqual(firstErrorLines("  CC init/main.o\n  LD vmlinux\n"), []);
+  assert.deepEqual(firstErrorLines("  HOSTCC  scripts/basic/fixdep\n/bin/sh: 1: /nonexistent/gcc: not found\n"), ["/bin/sh: 1: /nonexistent/gcc: not found"]);
 });

@@ -3,11 +3,13 @@
  * (Table 1 of the paper). `wayfinder kconfig params <linux source dir> [--tag KNL] [--json]`: the
  * boot-time parameters documented in kernel-parameters.txt and the space entries derived from them.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { KernelBuilder, buildOutcome, ensureKernelSource } from "../../build";
 import { benchBuilds } from "../../build/bench-builds";
 import { REPO_ROOT } from "../../build/kernel-source";
+import { bootCheck, type BootCheckResult } from "../../build/boot-check";
+import { writeBenchmarkSection } from "../../../lib/bench/section";
 import { WayfinderError, quote } from "../../../lib/errors";
 import {
   countKconfigSymbols, kernelParameterSpace, parseKernelParameters, readKconfigTree, type KconfigCounts,
@@ -20,6 +22,7 @@ const usage = `usage: wayfinder kconfig count <linux source dir> [--arch <SRCARC
        wayfinder kconfig build <linux source dir> [NAME=value ...] [--base-config FILE] [--arch x86]
                                [--jobs N] [--cache DIR] [--config-only] [--json]
        wayfinder kconfig bench <linux source dir> [--jobs N] [--write]
+       wayfinder kconfig boot <kernel image> [--memory MiB] [--repeat N] [--write]
 
 count   symbols by type (bool, tristate, string, hex, int), each symbol once however often it is
         defined; def_bool/def_tristate count as bool/tristate. --arch reads the tree the architecture
@@ -35,6 +38,9 @@ build   a kernel from tinyconfig + the guest's options (or --base-config) + NAME
         Debian's linux-source-6.1 from the cache.
 bench   cold build, incremental rebuilds (PRINTK_TIME, HIGH_RES_TIMERS) and cache hits in a fresh
         build tree; --write records them in BENCHMARKS.md (section kconfig).
+boot    boot an image under QEMU (TCG) with a busybox initramfs that prints /proc/meminfo; reports
+        boot time and memory footprint (guest RAM - MemAvailable); --write records it in
+        BENCHMARKS.md (section kconfig-boot).
 
 The source dir is an extracted Linux tree, e.g. .cache/linux-source-6.1 (created by the tests from
 Debian's /usr/src/linux-source-6.1.tar.xz).`;
@@ -45,12 +51,13 @@ export async function run(argv: string[]): Promise<number> {
     console.log(usage);
     return sub === undefined ? 2 : 0;
   }
-  const valued: Record<string, string[]> = { count: ["--arch"], params: ["--tag"], build: ["--arch", "--jobs", "--cache", "--base-config"], bench: ["--jobs"] };
-  const switches: Record<string, string[]> = { count: ["--json", "--all"], params: ["--json"], build: ["--json", "--config-only"], bench: ["--write"] };
-  if (!valued[sub]) throw new WayfinderError(`unknown kconfig command ${quote(sub)}; expected count, params, build or bench`);
+  const valued: Record<string, string[]> = { count: ["--arch"], params: ["--tag"], build: ["--arch", "--jobs", "--cache", "--base-config"], bench: ["--jobs"], boot: ["--memory", "--repeat"] };
+  const switches: Record<string, string[]> = { count: ["--json", "--all"], params: ["--json"], build: ["--json", "--config-only"], bench: ["--write"], boot: ["--write", "--json"] };
+  if (!valued[sub]) throw new WayfinderError(`unknown kconfig command ${quote(sub)}; expected count, params, build, bench or boot`);
   const flags = parseFlags(args, valued[sub]!, switches[sub]!);
   const positional = sub === "build" ? flags.positional.filter((a) => !a.includes("=")) : flags.positional;
-  if (positional.length !== 1) throw new WayfinderError(`kconfig ${sub} takes one source directory, got ${positional.length}; see wayfinder kconfig --help`);
+  if (positional.length !== 1) throw new WayfinderError(`kconfig ${sub} takes one ${sub === "boot" ? "kernel image" : "source directory"}, got ${positional.length}; see wayfinder kconfig --help`);
+  if (sub === "boot") return boot(positional[0]!, flags, argv);
   const dir = positional[0]!;
   if (sub === "build") return build(dir === "." ? ensureKernelSource({ onNote: (n) => console.error(n) }) : dir, flags);
   if (sub === "bench") return bench(dir === "." ? ensureKernelSource({ onNote: (n) => console.error(n) }) : dir, flags, argv);
@@ -156,6 +163,48 @@ async function bench(dir: string, flags: Flags, argv: string[]): Promise<number>
   });
   for (const r of rows) console.log(`${r.step.padEnd(60)} ${r.status.padEnd(18)} ${String(r.wallS).padStart(8)} s ${r.compiled ?? ""}`);
   return rows.some((r) => r.status.startsWith("build") || r.status.startsWith("timeout")) ? 1 : 0;
+}
+
+async function boot(image: string, flags: Flags, argv: string[]): Promise<number> {
+  const int = (name: string, dflt: number) => {
+    const v = flags.values.get(name);
+    if (v === undefined) return dflt;
+    if (!/^[1-9]\d*$/.test(v)) throw new WayfinderError(`${name} ${quote(v)}: expected a positive integer`);
+    return Number(v);
+  };
+  const memoryMiB = int("--memory", 128);
+  const repeat = int("--repeat", 1);
+  const runs: BootCheckResult[] = [];
+  for (let i = 0; i < repeat; i++) {
+    runs.push(await bootCheck(image, { memoryMiB }));
+    const r = runs[runs.length - 1]!;
+    console.error(r.booted ? `boot ${i + 1}: ${r.bootS} s, footprint ${r.footprintKiB} KiB (MemTotal ${r.memTotalKiB}, MemAvailable ${r.memAvailableKiB})` : `boot ${i + 1} failed:\n  ${(r.tail ?? []).join("\n  ")}`);
+  }
+  const ok = runs.filter((r) => r.booted && r.footprintKiB !== undefined);
+  const fp = ok.map((r) => r.footprintKiB!);
+  const summary = {
+    image, memoryMiB, boots: runs.length, booted: ok.length, bootS: runs.map((r) => r.bootS),
+    footprintKiB: fp, spreadKiB: fp.length ? Math.max(...fp) - Math.min(...fp) : null,
+    memTotalKiB: ok[0]?.memTotalKiB ?? null, imageBytes: existsSync(image) ? statSync(image).size : null,
+  };
+  if (flags.switches.has("--json")) console.log(JSON.stringify(summary, null, 2));
+  else console.log(`${ok.length}/${runs.length} boots; footprint ${fp.join(", ")} KiB (spread ${summary.spreadKiB} KiB); boot ${summary.bootS.join(", ")} s`);
+  if (flags.switches.has("--write")) {
+    writeBenchmarkSection(join(REPO_ROOT, "BENCHMARKS.md"), "kconfig-boot", [
+      "## Booting a built kernel: boot time and memory footprint",
+      "",
+      `Command: \`wayfinder kconfig ${argv.join(" ")}\``,
+      "",
+      `QEMU (TCG, no KVM on this machine), -m ${memoryMiB}M, busybox initramfs whose /init prints /proc/meminfo and reboots. Footprint = guest RAM - MemAvailable.`,
+      "",
+      "| boot | wall s (QEMU start to exit) | MemTotal KiB | MemAvailable KiB | footprint KiB |",
+      "|---:|---:|---:|---:|---:|",
+      ...runs.map((r, i) => `| ${i + 1} | ${r.bootS} | ${r.memTotalKiB ?? "-"} | ${r.memAvailableKiB ?? "-"} | ${r.footprintKiB ?? "did not boot"} |`),
+      "",
+      `Image: ${image.replace(REPO_ROOT + "/", "")} (${summary.imageBytes} bytes). Footprint spread over the boots: ${summary.spreadKiB} KiB.`,
+    ].join("\n"));
+  }
+  return ok.length === runs.length ? 0 : 1;
 }
 
 interface Flags { positional: string[]; values: Map<string, string>; switches: Set<string> }
