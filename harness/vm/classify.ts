@@ -61,7 +61,7 @@ export function classifyRun(trace: RunTrace, layer: ConfigLayer, target: TargetS
   }
   if (reached(m, "agent")) {
     // The kernel lists parameters it did not recognise (they end up in init's environment).
-    const unknown = /Unknown kernel command line parameters "([^"]*)"/.exec(trace.console)?.[1]?.split(/\s+/) ?? [];
+    const unknown = /Unknown kernel command line parameters "([^"]*)"/.exec(`${m.bootLog ?? ""}\n${trace.console}`)?.[1]?.split(/\s+/) ?? [];
     for (const name of bootParams) {
       paramStatus[name] = unknown.some((w) => w === name || w.startsWith(name + "=")) ? "rejected" : "applied";
     }

@@ -90,6 +90,8 @@ export interface EvaluationResult {
   repeats?: number[];
   /** Notes for the user, e.g. that KVM was unusable and TCG was used. */
   notes: string[];
+  /** The benchmark's output (first 8 KiB), as the metric patterns saw it. */
+  benchmarkOutput?: string;
 }
 
 const qemuVersions = new Map<string, string>();
@@ -116,16 +118,19 @@ interface Machine {
 }
 
 /** Pick the accelerator: KVM only when it really boots a kernel, else TCG, with a note saying why. */
-async function chooseMachine(req: EvaluationRequest, qemu: string, image: BuiltImage, cacheDir: string, notes: string[]): Promise<Machine> {
+async function chooseMachine(req: EvaluationRequest, qemu: string, image: BuiltImage, cacheDir: string, note: (s: string) => void): Promise<Machine> {
   const deterministic = req.deterministic ?? req.target.vm.deterministic;
   if (deterministic) {
-    if (req.target.vm.accel === "kvm") notes.push("deterministic mode (-icount) needs TCG: using TCG although the target asks for KVM");
+    note(req.target.vm.accel === "kvm" ? "deterministic mode (-icount) needs TCG: using TCG although the target asks for KVM" : "using TCG with -icount (deterministic mode)");
     return { accel: "tcg", icount: true };
   }
-  if (req.target.vm.accel === "tcg") return { accel: "tcg", icount: false };
+  if (req.target.vm.accel === "tcg") {
+    note("using TCG (target.vm.accel: tcg)");
+    return { accel: "tcg", icount: false };
+  }
   const probe = await probeAccel({ qemu, kernel: image.kernel, cacheDir });
   if (probe.usable) return { accel: "kvm", icount: false };
-  notes.push(`KVM unusable (${probe.reason}): using TCG, which is much slower`);
+  note(`KVM unusable (${probe.reason}): using TCG, which is much slower`);
   return { accel: "tcg", icount: false };
 }
 
@@ -181,8 +186,7 @@ export async function evaluate(req: EvaluationRequest): Promise<EvaluationResult
     const phase: FailurePhase = e instanceof WayfinderError ? "build" : "harness";
     return emptyResult({ ok: false, phase, evidence: `image build failed: ${(e as Error).message}` }, t0, notes);
   }
-  const machine = await chooseMachine(req, qemu, image, cacheDir, notes);
-  for (const n of notes) req.onNote?.(n);
+  const machine = await chooseMachine(req, qemu, image, cacheDir, note);
 
   const work = mkdtempSync(join(tmpdir(), "wf-eval-"));
   const initrd = join(work, "initrd.img");
@@ -203,7 +207,7 @@ export async function evaluate(req: EvaluationRequest): Promise<EvaluationResult
         qemu, accel: machine.accel, icount: machine.icount, memoryMiB: req.target.vm.memoryMiB, cpus: req.target.vm.cpus,
         kernel: image.kernel, initrd, append: layer.append, markerSocket: join(work, `markers-${r}.sock`),
       });
-      const run = await runQemu({ file, args, markerSocket: join(work, `markers-${r}.sock`), bootTimeoutS: req.target.timeouts.bootS, totalTimeoutS: req.target.timeouts.totalS, signal: req.signal });
+      const run = await runQemu({ file, args, markerSocket: join(work, `markers-${r}.sock`), bootTimeoutS: req.target.timeouts.bootS, totalTimeoutS: req.target.timeouts.totalS, benchmarkTimeoutS: req.target.timeouts.benchmarkS, signal: req.signal });
       const markers = parseMarkers(run.markerLines);
       const c = classifyRun({ ...run, markers }, layer, req.target, bootParams);
       const agentAt = stageTime(markers, "agent");
@@ -221,6 +225,7 @@ export async function evaluate(req: EvaluationRequest): Promise<EvaluationResult
         logExcerpt: logExcerpt(run.console, run.consoleBytes, markers.appLog, outcome),
         provenance,
         notes,
+        benchmarkOutput: markers.output?.slice(0, 8192),
       };
       if (!outcome.ok) return last;
       values.push(outcome.value);

@@ -7,6 +7,7 @@
  * Config layer layout (written by config-layer.ts):
  *   /wf/rt/NNNN.path   target file      /wf/rt/NNNN.value  bytes to write   /wf/rt/NNNN.req  present if required
  *   /wf/setup.sh /wf/start.sh /wf/ready.sh /wf/bench.sh     the job's scripts  /wf/ready-timeout  seconds
+ * The kernel's complaint about unknown command-line parameters is sent back (hex) as `bootlog`.
  * Image layout: /wf/modules (module names, one a line), /lib/modules/wf/<name>.ko.
  */
 export const GUEST_INIT = `#!/bin/busybox sh
@@ -35,6 +36,9 @@ if [ -f /wf/modules ]; then
   done < /wf/modules
 fi
 ifconfig lo 127.0.0.1 netmask 255.0.0.0 up 2>/dev/null
+# Parameters the kernel did not recognise are logged below the console's level: report them.
+dmesg | grep 'Unknown kernel command line' > /tmp/unknown 2>/dev/null
+mark bootlog $(hexof /tmp/unknown 4096)
 mark stage modules
 
 cfgfail=""

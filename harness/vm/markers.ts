@@ -8,6 +8,7 @@
  *   @@WF fail <config|runtime|benchmark> <detail token>@@
  *   @@WF output <hex of the benchmark's output>@@
  *   @@WF applog <hex of the application's log tail>@@
+ *   @@WF bootlog <hex of the kernel's "Unknown kernel command line parameters" lines>@@
  *
  * Values never appear in clear: parameters are referred to by index and any text is hex, so nothing a
  * value or an application prints can forge a marker. The parser is strict: anything else is an error.
@@ -30,6 +31,7 @@ export interface MarkerReport {
   failure?: { phase: "config" | "runtime" | "benchmark"; detail: string };
   output?: string;
   appLog?: string;
+  bootLog?: string;
   /** Lines that are not well-formed markers; any of these makes the report untrustworthy. */
   errors: string[];
 }
@@ -78,11 +80,12 @@ export function parseMarkers(lines: (string | TimedLine)[]): MarkerReport {
     } else if (kind === "fail" && args.length === 2 && ["config", "runtime", "benchmark"].includes(args[0]) && TOKEN.test(args[1])) {
       if (report.failure) bad();
       else report.failure = { phase: args[0] as "config" | "runtime" | "benchmark", detail: args[1] };
-    } else if ((kind === "output" || kind === "applog") && args.length <= 1) {
+    } else if ((kind === "output" || kind === "applog" || kind === "bootlog") && args.length <= 1) {
       const text = unhex(args[0] ?? "");
       if (text === undefined) bad();
       else if (kind === "output") report.output = text;
-      else report.appLog = text;
+      else if (kind === "applog") report.appLog = text;
+      else report.bootLog = text;
     } else bad();
   }
   return report;

@@ -16,6 +16,8 @@ export interface QemuRunOptions {
   /** Seconds until the first marker line ("stage agent") must have arrived. */
   bootTimeoutS: number;
   totalTimeoutS: number;
+  /** Seconds from the "stage bench-start" marker to "stage bench-end". */
+  benchmarkTimeoutS?: number;
   signal?: AbortSignal;
   /** Bound on marker bytes; a guest writing more is killed (default 1 MiB). */
   markerLimit?: number;
@@ -98,6 +100,7 @@ export function runQemu(opts: QemuRunOptions): Promise<QemuRunResult> {
     let timeoutS: number | undefined;
     let killReason: string | undefined;
     let sawAgent = false;
+    let benchTimer: NodeJS.Timeout | undefined;
     const timers: NodeJS.Timeout[] = [];
     const sockets = new Set<Socket>();
 
@@ -125,6 +128,12 @@ export function runQemu(opts: QemuRunOptions): Promise<QemuRunResult> {
           partial = partial.slice(nl + 1);
           markerLines.push(line);
           if (line.line.startsWith("@@WF stage agent@@")) sawAgent = true;
+          if (line.line.startsWith("@@WF stage bench-start@@") && opts.benchmarkTimeoutS !== undefined) {
+            const s = opts.benchmarkTimeoutS;
+            benchTimer = setTimeout(() => kill("timeout", `the benchmark did not finish within its timeout of ${s} s`, s), s * 1000);
+            timers.push(benchTimer);
+          }
+          if (line.line.startsWith("@@WF stage bench-end@@") && benchTimer) clearTimeout(benchTimer);
           opts.onMarker?.(line);
         }
       });

@@ -91,5 +91,7 @@ export interface TargetSpec {
     bootS: number;
     /** Seconds for the whole evaluation, after which QEMU is killed (SIGKILL) and the outcome is "timeout". */
     totalS: number;
+    /** Seconds from the benchmark's start marker to its end marker (a hung benchmark is caught without waiting for totalS). */
+    benchmarkS?: number;
   };
 }

@@ -203,8 +203,9 @@ export function validateTarget(raw: unknown, opts: ValidateTargetOptions = {}): 
   const benchmark: TargetSpec["benchmark"] = { run: str(bm.run, ["benchmark", "run"]), metrics, primary };
 
   // timeouts
-  const to = obj(t.timeouts, ["timeouts"], ["bootS", "totalS"], "target.timeouts");
-  const timeouts = { bootS: num(to.bootS, ["timeouts", "bootS"], 120, 1, 3600), totalS: num(to.totalS, ["timeouts", "totalS"], 600, 1, 86400) };
+  const to = obj(t.timeouts, ["timeouts"], ["bootS", "totalS", "benchmarkS"], "target.timeouts");
+  const timeouts: TargetSpec["timeouts"] = { bootS: num(to.bootS, ["timeouts", "bootS"], 120, 1, 3600), totalS: num(to.totalS, ["timeouts", "totalS"], 600, 1, 86400) };
+  if (to.benchmarkS !== undefined) timeouts.benchmarkS = num(to.benchmarkS, ["timeouts", "benchmarkS"], 0, 1, 86400);
   if (timeouts.totalS < timeouts.bootS) fail(["timeouts", "totalS"], `totalS (${timeouts.totalS}) must be at least bootS (${timeouts.bootS})`);
 
   return { kernel, image, vm, boot, runtime, application, benchmark, timeouts };
