@@ -4,13 +4,13 @@
  * next starts, and ends with the best configuration and its gain over the default.
  * `wayfinder run --resume <store>` continues a stopped or killed run.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { WayfinderError, quote } from "../../../lib/errors";
 import { createSearcher, searcherNames } from "../../../lib/search";
-import type { Config } from "../../../lib/search/searcher";
+import type { Config, Searcher } from "../../../lib/search/searcher";
 import { loadJob } from "../../jobs/job";
 import { bestReport } from "../../run/best-report";
 import { formatBudget, parseBudget } from "../../run/budget";
@@ -19,6 +19,7 @@ import { renderForReview } from "../../run/render-for-review";
 import { runStudy, type RunSummary } from "../../run/run-study";
 import { guestConfig, jobRecord, runnableJob, runnableJobFromText, type RunnableJob } from "../../run/runnable-job";
 import { vmEvaluator } from "../../run/vm-evaluator";
+import { LIST_SEARCHER, ListSearcher, parseConfigList } from "../../run/list-searcher";
 import { preflight } from "../../vm/preflight";
 import { SqliteStudyStore } from "../../store/sqlite-study-store";
 import type { Budget } from "../../store/study-store";
@@ -27,6 +28,7 @@ export const summary = "run <job> | run --resume <store>: specialise a VM for an
 
 const usage = `usage: wayfinder run <job.yaml> [--searcher random|grid|bayes|deeptune] [--budget N|DURATION]
                      [--repeats R] [--store FILE] [--seed S] [--set NAME=VALUE ...] [--no-deterministic]
+       wayfinder run <job.yaml> --configs FILE [--repeats R] [--store FILE]
        wayfinder run --resume <store> [--budget N|DURATION]
 
 Evaluation 0 is always the job's default configuration, so the gain over the default is known. Every
@@ -42,6 +44,8 @@ options:
   --store FILE         study file to create (default studies/<job>-<searcher>-s<seed>-<time>.sqlite)
   --seed S             searcher seed (default: the job's search.seed)
   --set NAME=VALUE     searcher setting (repeatable), e.g. --set initial=5 for bayes
+  --configs FILE       instead of searching, evaluate the default and then these configurations (a JSON
+                       object or list, e.g. from wayfinder best --config-out): reproduces a result
   --no-deterministic   measure in real time instead of the job's -icount setting (noisier under TCG)
   --cache DIR          image cache (default .cache/wayfinder in the repository)`;
 
@@ -78,6 +82,7 @@ export async function run(argv: string[]): Promise<number> {
         store: { type: "string" },
         seed: { type: "string" },
         set: { type: "string", multiple: true },
+        configs: { type: "string" },
         "no-deterministic": { type: "boolean" },
         cache: { type: "string" },
         help: { type: "boolean", short: "h" },
@@ -97,7 +102,7 @@ export async function run(argv: string[]): Promise<number> {
   let rj: RunnableJob;
   if (o.resume !== undefined) {
     if (positionals.length > 0) throw new WayfinderError(`--resume takes the store only; the job is read from it (got ${quote(positionals[0])})`);
-    for (const flag of ["searcher", "repeats", "seed", "store", "set"] as const) {
+    for (const flag of ["searcher", "repeats", "seed", "store", "set", "configs"] as const) {
       if (o[flag] !== undefined) throw new WayfinderError(`--${flag} cannot change on --resume: a study keeps its searcher, seed and repeats`);
     }
     store = SqliteStudyStore.open(o.resume);
@@ -115,14 +120,26 @@ export async function run(argv: string[]): Promise<number> {
     const jobFile = positionals[0];
     const job = loadJob(jobFile);
     rj = runnableJob(job);
-    const searcher = o.searcher ?? job.search.searcher;
-    if (!searcherNames().includes(searcher)) {
+    let configs: Config[] | undefined;
+    if (o.configs !== undefined) {
+      if (o.searcher !== undefined) throw new WayfinderError("--configs replaces the searcher: give one of --configs and --searcher");
+      let text: string;
+      try {
+        text = readFileSync(o.configs, "utf8");
+      } catch (err) {
+        throw new WayfinderError(`cannot read --configs file ${quote(o.configs)}: ${(err as Error).message}`);
+      }
+      configs = parseConfigList(text, o.configs, job.space);
+    }
+    const searcher = configs ? LIST_SEARCHER : (o.searcher ?? job.search.searcher);
+    if (!configs && !searcherNames().includes(searcher)) {
       throw new WayfinderError(`unknown searcher ${quote(searcher)}; available: ${searcherNames().join(", ")}`);
     }
     const seed = o.seed !== undefined ? Number(o.seed) : job.search.seed;
     if (!Number.isSafeInteger(seed)) throw new WayfinderError(`--seed ${quote(o.seed)}: expected an integer`);
     let budget: Budget;
     if (o.budget !== undefined) budget = parseBudget(o.budget);
+    else if (configs) budget = { iterations: configs.length + 1 };
     else if (job.budget.iterations !== undefined) budget = { iterations: job.budget.iterations };
     else if (job.budget.seconds !== undefined) budget = { seconds: job.budget.seconds };
     else throw new WayfinderError(`${jobFile}: the job has no budget; give --budget N or --budget 30m`);
@@ -134,7 +151,7 @@ export async function run(argv: string[]): Promise<number> {
       name: job.name,
       jobText: job.source.text,
       jobPath: jobFile,
-      job: { ...(jobRecord(job) as object), searcherSettings: parseSettings(o.set ?? []) },
+      job: { ...(jobRecord(job) as object), searcherSettings: parseSettings(o.set ?? []), ...(configs ? { configs } : {}) },
       searcher,
       seed,
       repeats,
@@ -146,8 +163,10 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const info = store.info();
-  const settings = ((info.job as { searcherSettings?: Record<string, unknown> }).searcherSettings) ?? rj.job.search.settings;
-  const searcher = await createSearcher(info.searcher, { space: rj.job.space, direction: info.direction, seed: info.seed, settings });
+  const stored = info.job as { searcherSettings?: Record<string, unknown>; configs?: Config[] };
+  const searcher: Searcher = info.searcher === LIST_SEARCHER
+    ? new ListSearcher(info.direction, stored.configs ?? [])
+    : await createSearcher(info.searcher, { space: rj.job.space, direction: info.direction, seed: info.seed, settings: stored.searcherSettings ?? rj.job.search.settings });
   const reporter = new ProgressReporter(process.stdout, info.direction);
   const done = store.evaluations().filter((e) => e.state === "done").length;
   reporter.note(
