@@ -36,8 +36,8 @@ export interface ArtifactEntry {
   /** For pools and traces. */
   objective?: ObjectiveDescription;
   crashMarkers?: string[];
-  /** Phase of every parameter whose name matches, for files whose parameters are all of one kind. */
-  phase?: { match: RegExp; phase: Phase };
+  /** Phases of parameters known from their names (Kconfig CONFIG_*, redis.conf REDIS_*); others stay unknown. */
+  phases?: Array<{ match: RegExp; phase: Phase }>;
   notes?: string[];
 }
 
@@ -66,6 +66,7 @@ export const artifactRegistry: readonly ArtifactEntry[] = [
     os: "linux",
     objective: { column: "throughput", unit: "req/s", direction: "max", description: "redis-benchmark throughput (requests per second)" },
     crashMarkers: ["-1"],
+    phases: [{ match: /^REDIS_/, phase: "application" }],
     notes: [poolNote],
   },
   {
@@ -109,7 +110,7 @@ export const artifactRegistry: readonly ArtifactEntry[] = [
       description: "memory used by the booted riscv kernel in bytes (the file stores minus this, formatted like -197,586,944)",
     },
     crashMarkers: ["1"],
-    phase: { match: /^CONFIG_/, phase: "compile" },
+    phases: [{ match: /^CONFIG_/, phase: "compile" }],
     notes: [poolNote, "a crash is marked by throughput 1; other throughput values are minus the memory in bytes, so the objective memory = -throughput is minimised"],
   },
   {

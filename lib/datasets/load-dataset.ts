@@ -65,9 +65,12 @@ function loadArtifactDataset(file: string, entry: ArtifactEntry, options: LoadOp
     os: entry.os,
     notes,
   };
-  if (entry.phase) {
-    const { match, phase } = entry.phase;
-    spec.phases = Object.fromEntries(grid.header.map((h) => cellText(h)).filter((h) => match.test(h)).map((h) => [h, phase]));
+  if (entry.phases) {
+    spec.phases = {};
+    for (const name of grid.header.map((h) => cellText(h))) {
+      const known = entry.phases.find((p) => p.match.test(name));
+      if (known) spec.phases[name] = known.phase;
+    }
   }
   // Options still win over the registry, but never silently.
   if (options.objective !== undefined && options.objective !== obj.column) {

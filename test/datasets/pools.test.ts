@@ -33,6 +33,8 @@ test("redis pool: schema, big integers, hex strings, triples, booleans", { skip:
   assert.deepEqual(param(ds, "TCP_RMEM").domain, ["4096 87380 6291456", "40960 873800 62914560", "512 8738 629145"]);
   assert.deepEqual(param(ds, "TCP_CONGESTION_CONTROL").domain, ["bbr", "cdg", "cubic", "htcp", "reno", "vegas"]);
   assert.equal(param(ds, "REDIS_APPENDONLY").kind, "boolean");
+  assert.equal(param(ds, "REDIS_APPENDONLY").phase, "application");
+  assert.equal(param(ds, "SOMAXCONN").phase, undefined);
   assert.deepEqual(param(ds, "REDIS_APPENDONLY").domain, ["no"]);
   assert.equal(param(ds, "LEASES_ENABLE").kind, "integer");
   assert.deepEqual(param(ds, "LEASES_ENABLE").domain, [0, 1]);
