@@ -14,3 +14,10 @@ export {
 export { similarityMatrix, labelFromFile, type ImportanceVector, type SimilarityResult } from "./similarity-matrix";
 export { spearman, ranks } from "./rank-correlation";
 export { forestBenchmark, formatForestBenchmark, importanceAgreement, type ForestBenchmark, type ForestRun } from "./forest-benchmark";
+export { centredMovingAverage } from "./moving-average";
+export { bestSoFar } from "./best-so-far";
+export { traceRun, updateSeconds, type TraceRun } from "./trace-run";
+export { convergenceCurves, type ConvergenceCurves, type ConvergenceOptions, type Band } from "./convergence-curves";
+export { randomBaseline } from "./random-baseline";
+export { timeToReach, transferSpeedup, type ReachResult } from "./time-to-reach";
+export { loadTraceFolder, withSimulatedTime, type TraceFolder, type TraceFolderOptions } from "./trace-folder";

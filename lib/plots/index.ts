@@ -4,3 +4,23 @@ export { COLORS, PALETTE, FONT, axis, baseLayout, translucent } from "./style";
 export { exportFigures, defaultPlotlyPath, type ExportOptions, type ExportedFile, type ImageFormat } from "./export-figures";
 export { imageInfo, type ImageInfo } from "./image-info";
 export { similarityHeatmap } from "./similarity-heatmap";
+export { convergenceFigure, seriesFromCurves, type CurveSeries } from "./convergence-figure";
+export { lineFigure, barFigure, type LineSeries, type BarGroup } from "./line-figure";
+export {
+  artifactPaths,
+  figure5,
+  figure6,
+  figure7,
+  figure8,
+  figure9,
+  figure10,
+  figure11,
+  FIG6_APPS,
+  RISCV_REFERENCE_BYTES,
+  type ArtifactPaths,
+  type Fig6App,
+  type Figure5,
+  type Figure6,
+  type CostCurve,
+  type PolicyCurve,
+} from "./paper-figures";

@@ -6,7 +6,7 @@ import type { SimilarityResult } from "../analysis/similarity-matrix";
 import type { Figure } from "./figure";
 import { baseLayout, FONT } from "./style";
 
-export function similarityHeatmap(result: Pick<SimilarityResult, "labels" | "matrix">, title = "Similarity of parameter importance"): Figure {
+export function similarityHeatmap(result: Pick<SimilarityResult, "labels" | "matrix">, title = "Similarity of parameter importance", subtitle = ""): Figure {
   const { labels, matrix } = result;
   const annotations = matrix.flatMap((row, i) =>
     row.map((v, j) => ({
@@ -33,7 +33,7 @@ export function similarityHeatmap(result: Pick<SimilarityResult, "labels" | "mat
     ],
     layout: baseLayout(title, {
       annotations,
-      xaxis: { side: "bottom", tickfont: FONT },
+      xaxis: { side: "bottom", tickfont: FONT, title: { text: subtitle } },
       yaxis: { autorange: "reversed", tickfont: FONT },
       margin: { l: 80, r: 40, t: 50, b: 60 },
     }),
