@@ -190,27 +190,27 @@ export class StudyCoordinator {
     const lease = options.leaseSeconds ?? 30;
     const maxLost = options.maxLost ?? 3;
     return this.use(async (c) => {
-      await c.query("BEGIN");
-      try {
-        for (const it of items) {
-          await c.query(
-            `INSERT INTO wayfinder.task (study_id, seq, evaluator, config, request, is_default, session_id, lease_seconds, max_lost)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (study_id, seq) DO NOTHING`,
-            [this.studyId, it.seq, it.evaluator, JSON.stringify(it.config), JSON.stringify(it.request ?? null), it.isDefault ?? false,
-              options.sessionId ?? null, lease, maxLost],
-          );
-        }
-        await c.query("SELECT pg_notify('wayfinder_task', $1)", [String(this.studyId)]);
-        const ids = await c.query<{ id: string; seq: number }>(
+      // One statement, one commit: the rows as a JSON array, notification included (sent on commit).
+      const rows = items.map((it) => ({ seq: it.seq, evaluator: it.evaluator, config: it.config, request: it.request ?? null, is_default: it.isDefault ?? false }));
+      const ins = await c.query<{ id: string; seq: number }>(
+        `WITH ins AS (
+           INSERT INTO wayfinder.task (study_id, seq, evaluator, config, request, is_default, session_id, lease_seconds, max_lost)
+           SELECT $1, x.seq, x.evaluator, x.config, coalesce(x.request, 'null'::jsonb), x.is_default, $3, $4, $5
+           FROM jsonb_to_recordset($2::jsonb) AS x(seq int, evaluator text, config jsonb, request jsonb, is_default boolean)
+           ON CONFLICT (study_id, seq) DO NOTHING RETURNING id, seq)
+         SELECT id, seq, pg_notify('wayfinder_task', $1::text) FROM ins`,
+        [this.studyId, JSON.stringify(rows), options.sessionId ?? null, lease, maxLost],
+      );
+      const ids = new Map(ins.rows.map((r) => [r.seq, Number(r.id)]));
+      if (ids.size < items.length) {
+        // A retry after an ambiguous failure: the positions already enqueued keep their tasks.
+        const prior = await c.query<{ id: string; seq: number }>(
           "SELECT id, seq FROM wayfinder.task WHERE study_id = $1 AND seq = ANY($2::int[])",
           [this.studyId, items.map((i) => i.seq)],
         );
-        await c.query("COMMIT");
-        return new Map(ids.rows.map((r) => [r.seq, Number(r.id)]));
-      } catch (err) {
-        await c.query("ROLLBACK").catch(() => undefined);
-        throw err;
+        for (const r of prior.rows) ids.set(r.seq, Number(r.id));
       }
+      return ids;
     });
   }
 

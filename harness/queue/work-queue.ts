@@ -9,7 +9,6 @@
  */
 import type pg from "pg";
 import type { Config } from "../../lib/search/searcher";
-import { inTransaction } from "./connection";
 import type { ClaimedTask, RecordStatus, TaskResult } from "./task";
 
 export interface WorkerInfo {
@@ -98,38 +97,33 @@ export class WorkQueue {
     return held;
   }
 
-  /** Store the result of `task` (this worker's attempt) exactly once; see RecordStatus. */
+  /**
+   * Store the result of `task` (this worker's attempt) exactly once; see RecordStatus. The common case is
+   * one statement (one round trip, one commit): the fenced UPDATE and the INSERT of the result in one
+   * WITH, which PostgreSQL runs atomically. Only when it matched nothing do we look at why.
+   */
   async record(workerId: string, task: Pick<ClaimedTask, "id" | "attempt">, result: TaskResult): Promise<RecordStatus> {
-    return inTransaction(this.pool, async (c) => {
-      const done = await c.query<{ study_id: number }>(
-        `UPDATE wayfinder.task SET state = 'done', heartbeat_at = NULL
-         WHERE id = $1 AND attempt = $2 AND worker = $3 AND state = 'running' RETURNING study_id`,
-        [task.id, task.attempt, workerId],
-      );
-      if (done.rowCount === 1) {
-        const studyId = done.rows[0].study_id;
-        await c.query(
-          `INSERT INTO wayfinder.result (task_id, study_id, attempt, worker, outcome, detail, started_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-          [task.id, studyId, task.attempt, workerId, JSON.stringify(result.outcome),
-            result.detail === undefined ? null : JSON.stringify(result.detail), result.startedAt ?? null],
-        );
-        await c.query("SELECT pg_notify('wayfinder_result', $1)", [String(studyId)]);
-        return "recorded";
-      }
-      const prior = await c.query<{ attempt: number; worker: string }>(
-        "SELECT attempt, worker FROM wayfinder.result WHERE task_id = $1",
-        [task.id],
-      );
-      if (prior.rows[0]?.attempt === task.attempt && prior.rows[0]?.worker === workerId) return "duplicate";
-      await c.query(
-        `INSERT INTO wayfinder.event (study_id, seq, kind, detail)
-         SELECT study_id, seq, 'late-result-rejected', format('attempt %s by worker %s: its lease had expired', $2::int, $3::text)
-         FROM wayfinder.task WHERE id = $1`,
-        [task.id, task.attempt, workerId],
-      );
-      return "rejected";
-    });
+    const stored = await this.pool.query(
+      `WITH done AS (
+         UPDATE wayfinder.task SET state = 'done', heartbeat_at = NULL
+         WHERE id = $1 AND attempt = $2 AND worker = $3 AND state = 'running' RETURNING study_id),
+       ins AS (
+         INSERT INTO wayfinder.result (task_id, study_id, attempt, worker, outcome, detail, started_at)
+         SELECT $1, study_id, $2, $3, $4, $5, $6 FROM done RETURNING study_id)
+       SELECT pg_notify('wayfinder_result', study_id::text) FROM ins`,
+      [task.id, task.attempt, workerId, JSON.stringify(result.outcome),
+        result.detail === undefined ? null : JSON.stringify(result.detail), result.startedAt ?? null],
+    );
+    if (stored.rowCount === 1) return "recorded";
+    const prior = await this.pool.query<{ attempt: number; worker: string }>("SELECT attempt, worker FROM wayfinder.result WHERE task_id = $1", [task.id]);
+    if (prior.rows[0]?.attempt === task.attempt && prior.rows[0]?.worker === workerId) return "duplicate";
+    await this.pool.query(
+      `INSERT INTO wayfinder.event (study_id, seq, kind, detail)
+       SELECT study_id, seq, 'late-result-rejected', format('attempt %s by worker %s: its lease had expired', $2::int, $3::text)
+       FROM wayfinder.task WHERE id = $1`,
+      [task.id, task.attempt, workerId],
+    );
+    return "rejected";
   }
 
   /** Give tasks back without a result (graceful shutdown); they do not count as lost. */

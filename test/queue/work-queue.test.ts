@@ -33,11 +33,15 @@ const simulated = (i: number) => ({ seq: i, config: { x: i }, evaluator: "simula
 test("concurrent claims never hand one task to two workers (SKIP LOCKED)", async () => {
   const coord = await StudyCoordinator.open({ url: cluster.url, study: "claims", spec: {} });
   try {
-    await coord.enqueue(Array.from({ length: 40 }, (_, i) => simulated(i)));
+    const ids = await coord.enqueue(Array.from({ length: 40 }, (_, i) => simulated(i)));
+    // Enqueueing the same positions again (a retry after a lost acknowledgement) changes nothing.
+    const again = await coord.enqueue(Array.from({ length: 40 }, (_, i) => simulated(i)));
+    assert.deepEqual([...again.entries()].sort(), [...ids.entries()].sort());
+    assert.equal((await coord.tasks()).length, 40);
     const claims = await Promise.all(Array.from({ length: 8 }, (_, w) => queue.claim(`w${w}`, 10, coord.studyId)));
-    const ids = claims.flat().map((t) => t.id);
-    assert.equal(ids.length, 40, "all 40 tasks claimed");
-    assert.equal(new Set(ids).size, 40, "no task claimed twice");
+    const claimed = claims.flat().map((t) => t.id);
+    assert.equal(claimed.length, 40, "all 40 tasks claimed");
+    assert.equal(new Set(claimed).size, 40, "no task claimed twice");
     assert.ok(claims.flat().every((t) => t.attempt === 1));
     assert.deepEqual(await queue.claim("late", 5, coord.studyId), [], "nothing left to claim");
   } finally {
