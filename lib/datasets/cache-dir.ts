@@ -7,29 +7,36 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
 
-let found: string | undefined;
+let root: string | null | undefined;
 
 /**
- * The cache folder: $WAYFINDER_CACHE_DIR if set, else .cache/datasets in the wayfinder-ts checkout that
- * contains the working directory (found by walking up to its package.json; notebooks run from
- * notebooks/), else a folder in the system's temporary directory.
+ * The wayfinder-ts checkout that contains the working directory, found by walking up to its
+ * package.json (notebooks run from notebooks/), or null when running elsewhere.
  */
-export function datasetCacheDir(): string {
-  if (process.env.WAYFINDER_CACHE_DIR) return process.env.WAYFINDER_CACHE_DIR;
-  if (found) return found;
+export function projectRoot(): string | null {
+  if (root !== undefined) return root;
   let dir = process.cwd();
   for (;;) {
     const pkg = join(dir, "package.json");
     if (existsSync(pkg)) {
       try {
-        if (JSON.parse(readFileSync(pkg, "utf8")).name === "wayfinder-ts") return (found = join(dir, ".cache", "datasets"));
+        if (JSON.parse(readFileSync(pkg, "utf8")).name === "wayfinder-ts") return (root = dir);
       } catch {
         // An unreadable package.json belongs to something else; keep walking up.
       }
     }
     const up = dirname(dir);
-    if (up === dir) break;
+    if (up === dir) return (root = null);
     dir = up;
   }
-  return (found = join(tmpdir(), "wayfinder-ts-cache", "datasets"));
+}
+
+/**
+ * The cache folder: $WAYFINDER_CACHE_DIR if set, else .cache/datasets in the project checkout, else a
+ * folder in the system's temporary directory.
+ */
+export function datasetCacheDir(): string {
+  if (process.env.WAYFINDER_CACHE_DIR) return process.env.WAYFINDER_CACHE_DIR;
+  const r = projectRoot();
+  return r ? join(r, ".cache", "datasets") : join(tmpdir(), "wayfinder-ts-cache", "datasets");
 }

@@ -21,6 +21,7 @@ export { parseNumberText, isSafeIntegerText } from "./number-text";
 export { readXlsxGrid, type ReadXlsxOptions } from "./read-xlsx-grid";
 export { readCsvGrid, type ReadCsvOptions } from "./read-csv-grid";
 export { type Grid, type Cell, columnLetters } from "./grid";
-export { datasetCacheDir } from "./cache-dir";
+export { datasetCacheDir, projectRoot } from "./cache-dir";
 export { formatNumber, formatTextTable, describeDirection } from "./format-summary";
 export { relativeToBest } from "./relative-to-best";
+export { artifactDir, artifactPool, ARTIFACT_POOLS, type ArtifactPoolName } from "./artifact-dir";

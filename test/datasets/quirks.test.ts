@@ -183,3 +183,10 @@ test("error: an unsupported file type, and a CSV line with too many fields", () 
   const c = writeText(join(dir, "wide.csv"), "throughput,A\n1,2\n3,4,5\n");
   assert.throws(() => loadDataset(c), errorMatching(/wide\.csv: line 3 has 3 fields but the header has 2 columns/));
 });
+
+test("a huge integer stored as a spreadsheet number (not text) is reported, since its digits are already lost", () => {
+  const f = writeXlsx(join(dir, "numeric-big.xlsx"), { Sheet1: [["throughput", "SHMMAX"], [1, 18446744073692774399], [2, 4096]] });
+  const ds = loadDataset(f, { direction: "max", crashMarkers: [] });
+  assert.ok(ds.schema.provenance.notes.some((n) => /cell B2 is a number beyond 2\^53 \(18446744073692774000\); a spreadsheet number cannot keep all its digits/.test(n)), ds.schema.provenance.notes.join("\n"));
+  assert.equal(ds.schema.parameters[0].kind, "categorical");
+});

@@ -2,6 +2,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  artifactDir,
+  artifactPool,
   findArtifact,
   loadArtifact,
   loadDataset,
@@ -130,4 +132,17 @@ test("loadArtifact dispatches on the registry; loadDataset refuses non-dataset t
   assert.equal(a.kind === "table" && a.artifact.family, "timing-log");
   assert.equal(loadArtifact(POOLS.riscv).kind, "dataset");
   assert.throws(() => loadDataset(timing), (e: unknown) => e instanceof WayfinderError && /DeepTune timing log, not a permutation dataset/.test(e.message));
+});
+
+test("artifactDir/artifactPool find the artifact from $WAYFINDER_AE or next to the checkout", { skip: missingArtifact }, () => {
+  assert.equal(artifactPool("redis"), POOLS.redis);
+  assert.equal(artifactPool("npb"), POOLS.hpc);
+  const saved = process.env.WAYFINDER_AE;
+  try {
+    process.env.WAYFINDER_AE = "/no/such/folder";
+    assert.throws(() => artifactDir(), (e: unknown) => e instanceof WayfinderError && /looked in \/no\/such\/folder.*set WAYFINDER_AE/.test(e.message));
+  } finally {
+    if (saved === undefined) delete process.env.WAYFINDER_AE;
+    else process.env.WAYFINDER_AE = saved;
+  }
 });
