@@ -16,7 +16,7 @@
  *
  * Time per ask is bounded by construction: the hyperparameter fit uses at most 150 points and
  * G x m^2 <= 4e6 pairwise entries, and the number of scored candidates is cut so that candidates x
- * observations x columns <= 3e8. Measured on the 2-core project machine: see BENCHMARKS.md "search".
+ * model points x columns <= 1.5e7 (at least 100 candidates). Measured on the 2-core project machine: see BENCHMARKS.md "search".
  */
 import { Rng } from "../random";
 import { Encoder } from "../space/encoder";
@@ -36,7 +36,7 @@ interface Seen {
   config: Config;
 }
 
-const WORK_LIMIT = 3e8;
+const WORK_LIMIT = 1.5e7;
 
 export class BayesSearcher implements Searcher {
   readonly name = "bayes";
@@ -49,30 +49,39 @@ export class BayesSearcher implements Searcher {
   private readonly crash: CrashModel;
   private readonly history: Seen[] = [];
   private readonly poolX: (Float64Array | undefined)[] = [];
+  private lastPoolIndexes: number[] = [];
   private readonly randomOrder: number[] | null;
   private randomCursor = 0;
   private readonly initial: number;
   private readonly maxCandidates: number;
   private readonly xi: number;
   private readonly crashWeight: number;
+  private readonly maxModelPoints: number;
+  private readonly fitSteps: number;
+  private fits = 0;
+  /** Pool indexes that scored best at the last ask: re-scored next time (they tend to stay good). */
+  private carry: number[] = [];
   /** Milliseconds spent in the last ask (for benchmarks and the documented time bound). */
   lastAskMs = 0;
+  /** Where the last model-based ask spent its time (ms): candidates, crash model, GP fit, scoring. */
+  readonly lastTimings: Record<string, number> = {};
 
   constructor(options: SearcherOptions) {
     this.direction = options.direction;
     this.space = options.space;
     this.rng = new Rng(options.seed);
     this.initial = numberSetting("bayes", options, "initial", 10, { min: 1, integer: true });
-    this.maxCandidates = numberSetting("bayes", options, "candidates", 2000, { min: 10, integer: true });
+    this.maxCandidates = numberSetting("bayes", options, "candidates", 500, { min: 10, integer: true });
+    this.maxModelPoints = numberSetting("bayes", options, "modelPoints", 150, { min: 10, integer: true });
     this.xi = numberSetting("bayes", options, "xi", 0.01, { min: 0 });
     this.crashWeight = numberSetting("bayes", options, "crashWeight", 1, { min: 0 });
-    const fitSteps = numberSetting("bayes", options, "fitSteps", 25, { min: 0, integer: true });
+    this.fitSteps = numberSetting("bayes", options, "fitSteps", 5, { min: 0, integer: true });
     this.candidates = new Candidates(options.space, options.pool);
     this.encoder = new Encoder(options.space, { data: this.candidates.pool ?? undefined });
     const names = [...new Set(this.encoder.columnParameters)];
     const groupOf = new Map(names.map((n, i) => [n, i]));
     const groups = Int32Array.from(this.encoder.columnParameters.map((n) => groupOf.get(n)!));
-    this.gp = new GaussianProcess(groups, Math.max(1, names.length), { steps: fitSteps });
+    this.gp = new GaussianProcess(groups, Math.max(1, names.length));
     this.crash = new CrashModel(this.encoder.width);
     this.randomOrder = this.candidates.pool ? this.rng.shuffle(this.candidates.pool.map((_, i) => i)) : null;
   }
@@ -126,7 +135,13 @@ export class BayesSearcher implements Searcher {
     const X: Float64Array[] = [];
     if (this.candidates.pool) {
       let idx = this.candidates.remainingPoolIndexes();
-      if (idx.length > limit) idx = this.rng.shuffle(idx).slice(0, limit);
+      if (idx.length > limit) {
+        const carried = this.carry.filter((i) => !this.candidates.isTaken(this.candidates.pool![i]));
+        const carriedSet = new Set(carried);
+        const fresh = this.rng.shuffle(idx.filter((i) => !carriedSet.has(i))).slice(0, limit - carried.length);
+        idx = [...carried, ...fresh];
+      }
+      this.lastPoolIndexes = idx;
       for (const i of idx) {
         const c = this.candidates.pool[i];
         configs.push(c);
@@ -171,15 +186,24 @@ export class BayesSearcher implements Searcher {
 
   private modelPicks(k: number): Config[] {
     const n = this.history.length;
-    const limit = Math.max(50, Math.min(this.maxCandidates, Math.floor(WORK_LIMIT / Math.max(1, n * Math.max(1, this.encoder.width)))));
+    const modelN = Math.min(n, this.maxModelPoints);
+    const limit = Math.max(100, Math.min(this.maxCandidates, Math.floor(WORK_LIMIT / Math.max(1, modelN * Math.max(1, this.encoder.width)))));
+    let t = performance.now();
+    const lap = (name: string) => {
+      const now = performance.now();
+      this.lastTimings[name] = now - t;
+      t = now;
+    };
     const { configs, X } = this.candidateSet(limit);
+    lap("candidates");
     if (configs.length === 0) return [];
-    const okRuns = this.history.filter((h) => h.ok);
+    const okRuns = this.modelPoints();
     this.crash.fit(
       this.history.map((h) => h.x),
       this.history.map((h) => h.ok),
     );
     const pOk = X.map((x) => this.crash.pOk(x) ** this.crashWeight);
+    lap("crashModel");
     let score: number[];
     if (okRuns.length === 0) {
       // nothing has run yet: the most likely to run, far from everything that failed
@@ -189,13 +213,21 @@ export class BayesSearcher implements Searcher {
         okRuns.map((h) => h.x),
         okRuns.map((h) => h.y),
         this.rng,
+        // a thorough first fit, then a few warm-started steps per ask
+        this.fits++ === 0 ? Math.max(30, this.fitSteps) : this.fitSteps,
       );
+      lap("fit");
       const best = Math.max(...okRuns.map((h) => h.y));
       const preds = X.map((x) => this.gp.predict(x));
       const scale = Math.max(1e-12, ...preds.map((p) => p.std));
       const ei = preds.map((p) => expectedImprovement(p.mean, p.std, best, this.xi * scale));
       const useEi = ei.some((e) => e > 1e-12 * scale);
       score = preds.map((p, i) => (useEi ? ei[i] : Math.exp((p.mean + 2 * p.std - best) / scale)) * pOk[i]);
+    }
+    lap("score");
+    if (this.candidates.pool) {
+      const order = score.map((_, i) => i).sort((a, b) => score[b] - score[a]);
+      this.carry = order.slice(0, Math.floor(this.maxCandidates / 5)).map((i) => this.lastPoolIndexes[i]);
     }
     const picks: number[] = [];
     const weight = score.slice();
@@ -207,6 +239,16 @@ export class BayesSearcher implements Searcher {
       if (j + 1 < k) for (let i = 0; i < weight.length; i++) weight[i] *= 1 - 0.9 * this.gp.correlation(X[i], X[bestI]);
     }
     return picks.map((i) => configs[i]);
+  }
+
+  /** The runs the GP is fitted on: all of them, or the best half plus a seeded sample of the rest. */
+  private modelPoints(): Seen[] {
+    const ok = this.history.filter((h) => h.ok);
+    if (ok.length <= this.maxModelPoints) return ok;
+    const sorted = ok.slice().sort((a, b) => b.y - a.y);
+    const top = sorted.slice(0, Math.floor(this.maxModelPoints / 2));
+    const rest = this.rng.shuffle(sorted.slice(top.length)).slice(0, this.maxModelPoints - top.length);
+    return [...top, ...rest];
   }
 
   private nearestDistance(x: Float64Array): number {
@@ -225,10 +267,11 @@ export const bayesSearcher: SearcherEntry = {
   summary: "Bayesian optimisation: Gaussian process (ARD Matern 5/2) + expected improvement x P(no crash)",
   settings: {
     initial: "random proposals before the model is used (default 10)",
-    candidates: "most candidates scored per ask (default 2000)",
+    candidates: "most candidates scored per ask (default 500; the best fifth of the last ask's are re-scored)",
+    modelPoints: "most runs the Gaussian process is fitted on: the best half plus a sample of the rest (default 150)",
     xi: "exploration margin of expected improvement, in posterior standard deviations (default 0.01)",
     crashWeight: "exponent on P(no crash) in the acquisition; 0 ignores crashes (default 1)",
-    fitSteps: "Adam steps of the hyperparameter fit per ask (default 25)",
+    fitSteps: "warm-started Adam steps of the hyperparameter fit per ask, after a first fit of 30 (default 5)",
   },
   create: (options) => new BayesSearcher(options),
 };

@@ -14,6 +14,7 @@ export class CrashModel {
     private readonly width: number,
     private readonly l2 = 1,
     private readonly steps = 60,
+    private readonly warmSteps = 20,
   ) {
     this.w = new Float64Array(width);
   }
@@ -31,8 +32,10 @@ export class CrashModel {
     const v = new Float64Array(d + 1);
     const g = new Float64Array(d + 1);
     const lr = 0.05;
-    if (this.b === 0) this.b = Math.log(okCount / (n - okCount));
-    for (let step = 1; step <= this.steps; step++) {
+    const cold = this.b === 0;
+    if (cold) this.b = Math.log(okCount / (n - okCount));
+    const steps = cold ? this.steps : this.warmSteps;
+    for (let step = 1; step <= steps; step++) {
       g.fill(0);
       for (let i = 0; i < n; i++) {
         const x = X[i];

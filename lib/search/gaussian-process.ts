@@ -17,7 +17,7 @@ export interface GpOptions {
   steps?: number;
   /** Bound on G * m^2 for the gradient's pairwise tables (default 4e6 ~ 16 MB of float32). */
   maxGradientEntries?: number;
-  /** At most this many points enter the hyperparameter fit (default 150); prediction uses all. */
+  /** At most this many points enter the hyperparameter fit (default 100); prediction uses all. */
   maxFitPoints?: number;
 }
 
@@ -53,13 +53,14 @@ export class GaussianProcess {
     return this.logW.map(Math.exp);
   }
 
-  fit(X: Float64Array[], y: number[], rng: Rng): void {
+  /** Fit to (X, y); `steps` overrides the number of hyperparameter steps for this call (0 keeps them). */
+  fit(X: Float64Array[], y: number[], rng: Rng, steps?: number): void {
     const n = X.length;
     this.yMean = y.reduce((a, b) => a + b, 0) / n;
     const sd = Math.sqrt(y.reduce((a, b) => a + (b - this.yMean) ** 2, 0) / n);
     this.yStd = sd > 0 ? sd : 1;
     const ys = y.map((v) => (v - this.yMean) / this.yStd);
-    if (n >= 3) this.optimise(X, ys, rng);
+    if (n >= 3 && (steps ?? 1) > 0) this.optimise(X, ys, rng, steps ?? this.options.steps ?? 25);
     this.updateColumnWeights();
     const K = this.kernelMatrix(X);
     const L = cholesky(K, n, 1e-8);
@@ -126,11 +127,11 @@ export class GaussianProcess {
     return K;
   }
 
-  private optimise(Xall: Float64Array[], yall: number[], rng: Rng): void {
+  private optimise(Xall: Float64Array[], yall: number[], rng: Rng, steps: number): void {
     const G = this.groupCount;
     const maxEntries = this.options.maxGradientEntries ?? 4e6;
     let idx = Xall.map((_, i) => i);
-    const m = Math.min(this.options.maxFitPoints ?? 150, Math.max(30, Math.floor(Math.sqrt(maxEntries / Math.max(1, G)))));
+    const m = Math.min(this.options.maxFitPoints ?? 100, Math.max(30, Math.floor(Math.sqrt(maxEntries / Math.max(1, G)))));
     if (idx.length > m) idx = rng.shuffle(idx).slice(0, m);
     const n = idx.length;
     const X = idx.map((i) => Xall[i]);
@@ -158,12 +159,13 @@ export class GaussianProcess {
     const mAdam = new Float64Array(nParams);
     const vAdam = new Float64Array(nParams);
     const lr = 0.1;
-    const steps = this.options.steps ?? 25;
     const priorSd = 3;
     const grad = new Float64Array(nParams);
     const K = new Float64Array(n * n);
     const C = new Float64Array(pairs);
+    const w = new Float64Array(G);
     for (let step = 1; step <= steps; step++) {
+      for (let g = 0; g < G; g++) w[g] = Math.exp(theta[g]);
       const s2 = Math.exp(theta[G]);
       const noise = Math.exp(theta[G + 1]) + 1e-6;
       p = 0;
@@ -172,7 +174,7 @@ export class GaussianProcess {
         for (let j = 0; j < i; j++, p++) {
           let r2 = 0;
           const base = p * G;
-          for (let g = 0; g < G; g++) r2 += Math.exp(theta[g]) * D[base + g];
+          for (let g = 0; g < G; g++) r2 += w[g] * D[base + g];
           const r = Math.sqrt(r2);
           const e = Math.exp(-SQRT5 * r);
           const kv = s2 * (1 + SQRT5 * r + (5 / 3) * r2) * e;
@@ -209,7 +211,7 @@ export class GaussianProcess {
           for (let g = 0; g < G; g++) grad[g] += b * D[base + g];
         }
       }
-      for (let g = 0; g < G; g++) grad[g] = 0.5 * grad[g] * Math.exp(theta[g]) - (theta[g] - this.priorMean) / (priorSd * priorSd);
+      for (let g = 0; g < G; g++) grad[g] = 0.5 * grad[g] * w[g] - (theta[g] - this.priorMean) / (priorSd * priorSd);
       grad[G] = 0.5 * trAM - theta[G] / (priorSd * priorSd);
       grad[G + 1] = 0.5 * (noise - 1e-6) * trA - (theta[G + 1] - Math.log(0.05)) / (priorSd * priorSd);
       // Adam ascent on the log marginal likelihood

@@ -37,6 +37,8 @@ export class Space {
   readonly order: readonly Parameter[];
   private readonly byName: Map<string, Parameter>;
   private readonly pinned: Map<string, Value>;
+  private readonly keys = new WeakMap<Config, string>();
+  private readonly sortedNames: string[];
 
   constructor(parameters: readonly Parameter[], options: SpaceOptions = {}) {
     this.parameters = parameters;
@@ -63,6 +65,7 @@ export class Space {
       }
     });
     this.order = topologicalOrder(parameters, this.byName);
+    this.sortedNames = parameters.map((p) => p.name).sort();
 
     const fixed: Config = {};
     for (const [name, raw] of Object.entries(options.fixed ?? {})) {
@@ -163,9 +166,30 @@ export class Space {
     return problems;
   }
 
-  /** Canonical identity of a configuration (order- and type-insensitive). */
+  /**
+   * Canonical identity of a configuration (order- and type-insensitive), equal to configKey(config).
+   * Cached per config object: configurations are values, never mutated once proposed or told.
+   */
   key(config: Config): string {
-    return configKey(config);
+    let k = this.keys.get(config);
+    if (k === undefined) {
+      k = this.computeKey(config);
+      this.keys.set(config, k);
+    }
+    return k;
+  }
+
+  private computeKey(config: Config): string {
+    let s = "";
+    let count = 0;
+    for (const n of this.sortedNames) {
+      const v = config[n];
+      if (v === undefined) continue;
+      s += `${n}\u0001${String(v)}\u0002`;
+      count++;
+    }
+    // names outside the space (only in invalid configurations): fall back to the generic form
+    return count === Object.keys(config).length ? s : configKey(config);
   }
 
   defaultConfig(): Config {
