@@ -27,6 +27,8 @@ export interface NetworkConfig {
   latentDim: number;
   gamma: number;
   learningRate: number;
+  /** Group-lasso penalty on the rows of the first dense kernel (most inputs of a pool are irrelevant). */
+  weightDecay: number;
   seed: number;
 }
 
@@ -57,11 +59,11 @@ export interface StepStats {
 }
 
 const LOGVAR_CLIP = 8;
+const NLL_BETA = 0.5;
 
 export class DeepTuneNetwork {
   readonly model: tf.LayersModel;
   private readonly dense: tf.layers.Layer[];
-  private readonly dropouts: tf.layers.Layer[];
   private readonly rbfs: RbfLayer[];
   private readonly head: tf.layers.Layer;
   private optimizer: tf.Optimizer;
@@ -72,7 +74,6 @@ export class DeepTuneNetwork {
   private constructor(readonly config: NetworkConfig, model: tf.LayersModel, centroidsInitialised: boolean) {
     this.model = model;
     this.dense = config.hidden.map((_, i) => model.getLayer(`dt_dense_${i}`));
-    this.dropouts = config.hidden.map((_, i) => model.getLayer(`dt_dropout_${i}`));
     this.rbfs = config.hidden.map((_, i) => model.getLayer(`dt_rbf_${i}`) as RbfLayer);
     this.head = model.getLayer("dt_head");
     this.optimizer = tf.train.adam(config.learningRate);
@@ -88,6 +89,7 @@ export class DeepTuneNetwork {
     if (!(config.gamma > 0) || !Number.isFinite(config.gamma)) fail(`gamma must be a number > 0, got ${config.gamma}`);
     if (!Number.isInteger(config.rbfUnits) || config.rbfUnits < 1) fail(`rbfUnits must be a positive integer, got ${config.rbfUnits}`);
     if (!Number.isInteger(config.latentDim) || config.latentDim < 1) fail(`latentDim must be a positive integer, got ${config.latentDim}`);
+    if (!(config.weightDecay >= 0)) fail(`weight decay must be >= 0, got ${config.weightDecay}`);
     if (!(config.learningRate > 0)) fail(`learning rate must be > 0, got ${config.learningRate}`);
   }
 
@@ -133,9 +135,18 @@ export class DeepTuneNetwork {
     for (let i = 0; i < this.dense.length; i++) {
       rbfInputs.push(prev);
       const h = this.dense[i].apply(prev) as tf.Tensor2D;
-      prev = this.dropouts[i].apply(h, { training }) as tf.Tensor2D;
+      // Training-time dropout with masks from our seeded generator: tfjs's dropout is either unseeded
+      // (runs not reproducible) or, given a seed, draws the same mask at every step.
+      prev = training && this.config.dropout > 0 ? h.mul(this.dropoutMask(h.shape[0], h.shape[1])) : h;
     }
     return { head: this.head.apply(prev) as tf.Tensor2D, rbfInputs };
+  }
+
+  private dropoutMask(rows: number, cols: number): tf.Tensor2D {
+    const keep = 1 - this.config.dropout;
+    const m = new Float32Array(rows * cols);
+    for (let i = 0; i < m.length; i++) m[i] = this.rng.next() < keep ? 1 / keep : 0;
+    return tf.tensor2d(m, [rows, cols]);
   }
 
   /**
@@ -176,6 +187,7 @@ export class DeepTuneNetwork {
     this.refreshLatentStatistics(data);
     const d = this.config.inputDim;
     const b = Math.min(batchSize, data.rows);
+    const kernel0 = this.dense[0].trainableWeights[0].read();
     const predVars = [...this.dense, this.head].flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
     const centroidVars = this.rbfs.map((r) => r.centroids.read() as tf.Variable);
     let last: StepStats = { loss: NaN, crashLoss: NaN, regressionLoss: NaN, chamfer: NaN };
@@ -200,29 +212,36 @@ export class DeepTuneNetwork {
         const m = tf.tensor2d(mb, [b, 1]);
         const nOk = Math.max(1, mb.reduce((s, v) => s + v, 0));
         let crashLoss!: tf.Scalar, regLoss!: tf.Scalar, chamfer!: tf.Scalar;
+        // One pass without gradient recording gives two constants:
+        // - beta-NLL weights (Seitzer et al., ICLR 2022): each row's Kendall & Gal term is scaled by its
+        //   predicted variance^0.5. Plain NLL lets the network explain residuals away with a large
+        //   variance, and the mean then learns very slowly;
+        // - the latent points the Chamfer term compares the centroids with, so that term moves only the
+        //   centroids (pulling the points would collapse the features and make sigma small everywhere).
+        const pre = this.forward(x, false);
+        const weight = pre.head.slice([0, 2], [-1, 1]).clipByValue(-LOGVAR_CLIP, LOGVAR_CLIP).mul(NLL_BETA).exp();
+        const latents = pre.rbfInputs.map((inp, i) => this.rbfs[i].latent(inp));
         const main = tf.variableGrads(() => {
           const { head } = this.forward(x, true);
           const [logit, mu, s0] = tf.split(head, 3, 1);
           const s = s0.clipByValue(-LOGVAR_CLIP, LOGVAR_CLIP);
           const bce = tf.losses.sigmoidCrossEntropy(c, logit) as tf.Scalar;
-          const reg = y.sub(mu).square().mul(s.neg().exp()).mul(0.5).add(s.mul(0.5)).mul(m).sum().div(nOk) as tf.Scalar;
+          const reg = y.sub(mu).square().mul(s.neg().exp()).mul(0.5).add(s.mul(0.5)).mul(m).mul(weight).sum().div(nOk) as tf.Scalar;
+          // Group lasso over the rows of the first kernel: one group per input column, so columns that
+          // do not help are switched off as a whole (a pool has hundreds of columns, few of which matter).
+          const decay = this.config.weightDecay > 0 ? kernel0.square().sum(1).add(1e-8).sqrt().sum().mul(this.config.weightDecay) : tf.scalar(0);
+          let cham = tf.scalar(0);
+          latents.forEach((z, i) => {
+            const d2 = RbfLayer.sqDistances(z, this.rbfs[i].centroids.read() as tf.Tensor2D);
+            cham = cham.add(d2.min(1).mean().add(d2.min(0).mean()));
+          });
           // Kept out of variableGrads' own tidy for the statistics; disposed below.
           crashLoss = tf.keep(bce);
           regLoss = tf.keep(reg);
-          return bce.add(reg) as tf.Scalar;
-        }, predVars);
-        const cham = tf.variableGrads(() => {
-          const { rbfInputs } = this.forward(x, false);
-          let total = tf.scalar(0);
-          rbfInputs.forEach((inp, i) => {
-            const rbf = this.rbfs[i];
-            const d2 = RbfLayer.sqDistances(rbf.latent(inp), rbf.centroids.read() as tf.Tensor2D);
-            total = total.add(d2.min(1).mean().add(d2.min(0).mean()));
-          });
-          chamfer = tf.keep(total.clone()) as tf.Scalar;
-          return total as tf.Scalar;
-        }, centroidVars);
-        this.optimizer.applyGradients({ ...main.grads, ...cham.grads });
+          chamfer = tf.keep(cham as tf.Scalar);
+          return bce.add(reg).add(decay).add(cham) as tf.Scalar;
+        }, [...predVars, ...centroidVars]);
+        this.optimizer.applyGradients(main.grads);
         const out = tf.stack([main.value, crashLoss, regLoss, chamfer]);
         tf.dispose([crashLoss, regLoss, chamfer]);
         return out;
