@@ -1,4 +1,14 @@
-/** Permutation datasets: loading the artifact's files and any table, the toolkit's own format, summaries. */
+/**
+ * Permutation datasets: loading the artifact's files and any table, the toolkit's own format, summaries.
+ *
+ *   const ds = loadDataset(artifactPool("redis"));          // or any .xlsx/.csv, with LoadOptions
+ *   summarizeDataset(ds);                                    // rows, crashes, best, median, ...
+ *   const rows = datasetRows(ds, parameterNames(ds, true)); // { config, objective, crashed, id } per row
+ *   writeDataset(ds, "runs/x.csv"); readDataset("runs/x.csv");   // CSV + x.schema.json sidecar
+ *
+ * Tables are shared between loads of the same file (loads are memoised): treat them as read-only.
+ * In a tslab notebook import "./lib/datasets/index" (tslab cannot resolve a folder import).
+ */
 export type { Dataset, DatasetSchema, ParameterSchema, ObjectiveSchema, Provenance, DroppedRow, Value, ValueKind, Direction, Phase } from "./types";
 export { loadDataset, readGrid, type LoadOptions } from "./load-dataset";
 export { loadArtifact, type LoadedFile } from "./load-artifact";

@@ -5,7 +5,7 @@
  * cached on disk and in memory (see cache-dir.ts).
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import * as XLSX from "xlsx";
 import { WayfinderError, quote } from "../errors";
@@ -76,12 +76,13 @@ export function readXlsxGrid(file: string, options: ReadXlsxOptions = {}): Grid 
   if (!existsSync(abs)) throw new WayfinderError(`${file}: no such file`);
   const st = statSync(abs);
   if (!st.isFile()) throw new WayfinderError(`${file}: not a file`);
-  const key = createHash("sha1")
-    .update(JSON.stringify([CACHE_VERSION, abs, st.size, st.mtimeMs, options.sheet ?? null]))
-    .digest("hex");
+  // File name = which file and sheet + which version of it, so a changed file replaces its old entry.
+  const hash = (v: unknown) => createHash("sha1").update(JSON.stringify(v)).digest("hex").slice(0, 20);
+  const prefix = `xlsx-${hash([abs, options.sheet ?? null])}-`;
+  const key = prefix + hash([CACHE_VERSION, st.size, st.mtimeMs]);
   const useCache = options.cache !== false;
   let parsed = useCache ? memory.get(key) : undefined;
-  const cacheFile = join(datasetCacheDir(), `xlsx-${key}.json`);
+  const cacheFile = join(datasetCacheDir(), `${key}.json`);
   if (!parsed && useCache && existsSync(cacheFile)) {
     try {
       const c = JSON.parse(readFileSync(cacheFile, "utf8")) as CachedSheet;
@@ -92,7 +93,7 @@ export function readXlsxGrid(file: string, options: ReadXlsxOptions = {}): Grid 
   }
   if (!parsed) {
     parsed = parseSheet(file, readFileSync(abs), options.sheet);
-    if (useCache) writeCache(cacheFile, parsed);
+    if (useCache) writeCache(cacheFile, parsed, prefix);
   }
   if (useCache) memory.set(key, parsed);
   return {
@@ -107,9 +108,13 @@ export function readXlsxGrid(file: string, options: ReadXlsxOptions = {}): Grid 
   };
 }
 
-function writeCache(cacheFile: string, parsed: ParsedSheet): void {
+function writeCache(cacheFile: string, parsed: ParsedSheet, stalePrefix: string): void {
   try {
-    mkdirSync(join(cacheFile, ".."), { recursive: true });
+    const dir = join(cacheFile, "..");
+    mkdirSync(dir, { recursive: true });
+    for (const name of readdirSync(dir)) {
+      if (name.startsWith(stalePrefix) && name.endsWith(".json")) rmSync(join(dir, name), { force: true });
+    }
     // Write then rename, so a concurrent reader never sees half a file.
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     const cached: CachedSheet = { ...parsed, version: CACHE_VERSION, columns: encodeColumns(parsed.columns) };
