@@ -23,11 +23,15 @@ export interface SimilarityResult {
   dropped: Record<string, number>;
 }
 
-/** A label from a file name: `redis` from `redis_feat_imp.csv`, else the name without its extension. */
+/** A label from a file name: `redis` from `redis_feat_imp.csv` or `linux-redis_3_only_OS_single_core.xlsx`, else the name without its extension. */
 export function labelFromFile(file: string): string {
   const name = basename(file);
   const imp = /^(.+?)_feat_imp\.csv$/i.exec(name);
-  return imp ? imp[1] : name.replace(/\.[^.]+$/, "");
+  if (imp) return imp[1];
+  const stem = name.replace(/\.[^.]+$/, "");
+  // artifact pools are named <os>-<app>_<details> (linux-redis_3_only_OS_single_core): keep the app
+  const pool = /^(?:rand_)?[a-z]+-([a-z0-9]+)_/i.exec(stem);
+  return pool ? pool[1] : stem;
 }
 
 export function similarityMatrix(vectors: ReadonlyArray<ImportanceVector>): SimilarityResult {
