@@ -19,3 +19,4 @@ export { defaultStudyName, runOnPostgres } from "./run-on-postgres";
 export type { PostgresRunOptions } from "./run-on-postgres";
 export { vmTaskEvaluator } from "./vm-task-evaluator";
 export type { VmTaskEvaluatorOptions, VmTaskRequest } from "./vm-task-evaluator";
+export { PostgresStudySnapshot } from "./postgres-study-snapshot";

@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL work queue against a real PostgreSQL 15 server started by this test (private cluster on
  * a loopback port): claiming, heartbeats, exactly-once recording, re-queueing of dead workers' tasks and
- * the one-coordinator-per-study guard. Evaluations here are simulated (no VM): the queue is the subject.
+ * the one-coordinator-per-study guard, and the study read back through the StudyStore interface.
+ * Evaluations here are simulated (no VM): the queue is the subject.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,7 +11,12 @@ import type pg from "pg";
 import { WayfinderError } from "../../lib/errors";
 import { openPool } from "../../harness/queue/connection";
 import { startLocalCluster, type LocalCluster } from "../../harness/queue/local-cluster";
+import { PostgresStudySnapshot } from "../../harness/queue/postgres-study-snapshot";
+import { runStudyOnQueue } from "../../harness/queue/run-on-queue";
 import { StudyCoordinator } from "../../harness/queue/study-coordinator";
+import { bestEvaluation } from "../../harness/run/run-study";
+import type { StudySpec } from "../../harness/store/study-store";
+import type { Config, Searcher } from "../../lib/search/searcher";
 import { WorkQueue } from "../../harness/queue/work-queue";
 
 let cluster: LocalCluster;
@@ -136,4 +142,56 @@ test("bad store URLs and study names are clear errors", async () => {
   await assert.rejects(StudyCoordinator.open({ url: "mysql://x/y", study: "s", spec: {} }), /--store "mysql:\/\/x\/y" is not a PostgreSQL URL/);
   await assert.rejects(StudyCoordinator.open({ url: cluster.url, study: "no spaces", spec: {} }), /study name "no spaces" must be/);
   await assert.rejects(StudyCoordinator.open({ url: cluster.url, study: "missing", mode: "resume" }), /study "missing" does not exist/);
+});
+
+test("a PostgreSQL study reads back through the StudyStore interface (what best/export use), read-only", async () => {
+  const spec: StudySpec = {
+    name: "snap", jobText: "name: snap\n", jobPath: "snap.yaml", job: { name: "snap" }, searcher: "fixture", seed: 1, repeats: 1,
+    budget: { iterations: 4 }, objective: "v", direction: "max", defaultConfig: { x: 0 },
+  };
+  const coord = await StudyCoordinator.open({ url: cluster.url, study: "snap", spec });
+  let next = 1;
+  const searcher: Searcher = {
+    name: "fixture", direction: "max",
+    ask: async (k = 1) => Array.from({ length: k }, (): Config => ({ x: next++ })),
+    tell: async () => undefined,
+  };
+  // An in-process worker: claims and records with values 10 * x, so the best is the last configuration.
+  const stop = new AbortController();
+  const worker = (async () => {
+    while (!stop.signal.aborted) {
+      for (const t of await queue.claim("w-snap", 4, coord.studyId)) {
+        await queue.record("w-snap", t, { outcome: { ok: true, value: 10 * Number(t.config.x) }, detail: { metrics: { v: 10 * Number(t.config.x) }, logExcerpt: "ok" } });
+      }
+      await sleep(50);
+    }
+  })();
+  try {
+    const summary = await runStudyOnQueue({
+      coordinator: coord, searcher, budget: spec.budget, direction: "max", defaultConfig: spec.defaultConfig, parallel: 2, pollMs: 100,
+      task: () => ({ evaluator: "simulated", request: {} }),
+    });
+    assert.equal(summary.reason, "budget");
+  } finally {
+    stop.abort();
+    await worker;
+    await coord.close();
+  }
+  const snap = await PostgresStudySnapshot.load(cluster.url, "snap");
+  assert.equal(snap.info().name, "snap");
+  assert.deepEqual(snap.info().budget, { iterations: 4 });
+  const evals = snap.evaluations();
+  assert.deepEqual(evals.map((e) => [e.seq, e.state, e.isDefault, e.config.x, e.outcome]), [
+    [0, "done", true, 0, { ok: true, value: 0 }],
+    [1, "done", false, 1, { ok: true, value: 10 }],
+    [2, "done", false, 2, { ok: true, value: 20 }],
+    [3, "done", false, 3, { ok: true, value: 30 }],
+  ]);
+  assert.deepEqual(evals[3].metrics, { v: 30 });
+  assert.equal(evals[3].logExcerpt, "ok");
+  assert.equal(bestEvaluation(evals, "max")?.seq, 3);
+  assert.deepEqual(snap.sessions().map((s) => s.endReason), ["budget"]);
+  assert.deepEqual(snap.events().map((e) => e.kind), ["session-start", "session-end"]);
+  assert.throws(() => snap.recordResult(), /read-only snapshot of a PostgreSQL study/);
+  await assert.rejects(PostgresStudySnapshot.load(cluster.url, "nope"), /study "nope" does not exist in postgres:\/\/.*; studies there: .*snap/);
 });
