@@ -81,10 +81,10 @@ export function figure5(paths: ArtifactPaths, options: { pools?: boolean; trees?
     pools = similarityMatrix(
       apps.map(([label, file]) => ({
         label,
-        importances: featureImportance(loadDataset(file), { method: "permutation", trees: options.trees ?? 50, seed: options.seed ?? 0 }).importances,
+        importances: featureImportance(loadDataset(file), { method: "permutation", trees: options.trees ?? 30, seed: options.seed ?? 0 }).importances,
       })),
     );
-    figures.push({ name: "fig05-similarity-pools", figure: similarityHeatmap(pools, "Fig. 5 (forests on the raw pools)", `${pools.features.length} common parameters, permutation importance, ${options.trees ?? 50} trees`), width: 560, height: 480 });
+    figures.push({ name: "fig05-similarity-pools", figure: similarityHeatmap(pools, "Fig. 5 (forests on the raw pools)", `${pools.features.length} common parameters, permutation importance, ${options.trees ?? 30} trees`), width: 560, height: 480 });
   }
   return { published, pools, figures };
 }
