@@ -1,0 +1,80 @@
+/**
+ * `wayfinder deeptune eval --dataset <file>`: DeepTune's prediction quality on held-out rows (the
+ * paper's Table 3: failure accuracy, run accuracy, normalised MAE; definitions in
+ * lib/deeptune/prediction-quality.ts).
+ * `wayfinder deeptune ablation ...`: the alpha x gamma sweep (see deeptune-ablation.ts).
+ */
+import { WayfinderError, quote } from "../../../lib/errors";
+import { loadDataset } from "../../../lib/datasets/load-dataset";
+import { replayPool } from "../../../lib/search/replay-pool";
+import { initBackend } from "../../../lib/deeptune/backend";
+import { evaluatePredictionQuality, type PredictionQuality } from "../../../lib/deeptune/prediction-quality";
+import { parseHidden } from "../../../lib/deeptune/deeptune-settings";
+
+export const summary = "DeepTune tools: eval (Table 3 prediction quality on held-out rows), ablation (alpha x gamma sweep)";
+
+const usage = `usage: wayfinder deeptune eval --dataset <file> [--holdout 0.2] [--seeds 3] [--steps 600] [--hidden 64,64] [--json]
+
+eval trains DeepTune's model on the other rows and reports, on the held-out rows:
+  failure accuracy  crash / no-crash predicted right (p > 0.5 means crash)
+  run accuracy      non-crashed rows predicted to run and within 5 % of the measured value
+  normalised MAE    mean |predicted - measured| / (max - min) over non-crashed held-out rows
+with a baseline next to each (majority class; always predicting the training median).`;
+
+function num(flag: string, v: string | undefined, check: (n: number) => boolean, valid: string): number {
+  const n = Number(v);
+  if (v === undefined || !Number.isFinite(n) || !check(n)) throw new WayfinderError(`${flag} ${quote(v ?? "")} is invalid; expected ${valid}`);
+  return n;
+}
+
+async function evalCommand(argv: string[]): Promise<number> {
+  let dataset: string | undefined;
+  let holdout = 0.2, seeds = 3, steps = 600, json = false;
+  let hidden: number[] | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => argv[++i];
+    switch (a) {
+      case "--dataset": dataset = next(); break;
+      case "--holdout": holdout = num(a, next(), (n) => n > 0 && n < 1, "a share in (0, 1)"); break;
+      case "--seeds": seeds = num(a, next(), (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"); break;
+      case "--steps": steps = num(a, next(), (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"); break;
+      case "--hidden": hidden = parseHidden(next()); break;
+      case "--json": json = true; break;
+      default: throw new WayfinderError(`unexpected argument ${quote(a)}\n${usage}`);
+    }
+  }
+  if (!dataset) throw new WayfinderError(`--dataset <file> is required\n${usage}`);
+  const backend = await initBackend();
+  const pool = replayPool(loadDataset(dataset), dataset);
+  const results: PredictionQuality[] = [];
+  for (let seed = 1; seed <= seeds; seed++) {
+    results.push(evaluatePredictionQuality(pool, { holdout, seed, steps, settings: hidden ? { hidden } : {} }));
+  }
+  const mean = (k: keyof PredictionQuality) => results.reduce((s, r) => s + r[k], 0) / results.length;
+  const report = {
+    dataset, backend: backend.name, seeds, holdout, steps,
+    failureAccuracy: mean("failureAccuracy"), failureBaseline: mean("failureBaseline"),
+    runAccuracy: mean("runAccuracy"), normalisedMae: mean("normalisedMae"), maeBaseline: mean("maeBaseline"),
+    trainRows: results[0].trainRows, heldOutRows: results[0].heldOutRows, trainSeconds: mean("trainSeconds"),
+  };
+  if (json) console.log(JSON.stringify(report));
+  else {
+    const f = (x: number) => x.toFixed(3);
+    console.log(`${dataset}: ${report.trainRows} training rows, ${report.heldOutRows} held out, ${seeds} splits, ${steps} steps, backend ${backend.name}`);
+    console.log(`  failure accuracy  ${f(report.failureAccuracy)}   (majority class ${f(report.failureBaseline)})`);
+    console.log(`  run accuracy      ${f(report.runAccuracy)}`);
+    console.log(`  normalised MAE    ${f(report.normalisedMae)}   (training median ${f(report.maeBaseline)})`);
+  }
+  return 0;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (!sub || sub === "--help" || sub === "-h") {
+    console.log(usage);
+    return 0;
+  }
+  if (sub === "eval") return rest.includes("--help") ? (console.log(usage), 0) : evalCommand(rest);
+  throw new WayfinderError(`unknown deeptune command ${quote(sub)}; valid: eval`);
+}
