@@ -134,6 +134,12 @@ test("interrupt (abort) mid-evaluation, then resume: the in-flight evaluation is
   assert.deepEqual(searcher.told.slice(0, 3).map((o) => o.config), evs.slice(0, 3).map((e) => e.config), "history told first");
   assert.equal(store.sessions().length, 2);
   assert.equal(store.sessions()[0].endReason, "interrupted");
+  // A finished study is extended by raising its budget (run --resume --budget N).
+  store.setBudget({ iterations: 10 });
+  const third = await runStudy({ store, searcher: new FakeRandomSearcher(9), evaluate: fakeEvaluator() });
+  assert.equal(third.evaluatedThisSession, 2);
+  assert.equal(store.evaluations().length, 10);
+  assert.ok(store.events().some((e) => e.kind === "budget"));
   store.close();
   rmSync(dir, { recursive: true });
 });
