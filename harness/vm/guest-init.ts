@@ -83,13 +83,18 @@ if [ -f /wf/start.sh ]; then
   if [ $rc -ne 0 ]; then mark fail runtime start-exit-$rc; applog; finish; fi
 fi
 if [ -f /wf/ready.sh ]; then
+  # Polls back off from 0.1 s to 1 s, so a dead application costs about readyTimeoutS polls, not 10x.
+  # The probe's own output is dropped: the log tail should show the application's messages.
   limit=$(cat /wf/ready-timeout 2>/dev/null)
   limit=\${limit:-30}
-  n=0
-  until sh /wf/ready.sh >> /tmp/app.log 2>&1; do
-    n=$((n + 1))
-    if [ $n -ge $((limit * 10)) ]; then mark fail runtime not-ready; applog; finish; fi
-    sleep 0.1
+  waited=0
+  d=1
+  until sh /wf/ready.sh > /dev/null 2>&1; do
+    if [ $waited -ge $((limit * 10)) ]; then mark fail runtime not-ready; applog; finish; fi
+    if [ $d -lt 10 ]; then sleep 0.$d; else sleep 1; fi
+    waited=$((waited + d))
+    d=$((d * 2))
+    if [ $d -gt 10 ]; then d=10; fi
   done
 fi
 mark stage app-ready

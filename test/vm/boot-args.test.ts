@@ -4,7 +4,7 @@ import { bootCommandLine, bootParamProblem } from "../../harness/vm/boot-args";
 
 test("harness arguments first, then fixed ones, then the configuration's", () => {
   const line = bootCommandLine(["mitigations=off"], [{ name: "clocksource", value: "hpet" }, { name: "nosmt", value: "y", flag: true }, { name: "nowatchdog", value: "n", flag: true }]);
-  assert.equal(line, "console=ttyS0 panic=-1 loglevel=4 rdinit=/init mitigations=off clocksource=hpet nosmt");
+  assert.equal(line, "console=ttyS0 panic=-1 loglevel=4 rdinit=/init no_timer_check mitigations=off clocksource=hpet nosmt");
 });
 
 test("an empty value leaves the parameter unset", () => {

@@ -106,6 +106,7 @@ test("a required sysctl the kernel rejects fails as config, naming it, without r
   assert.equal(r.paramStatus["vm.swappiness"], "applied");
   assert.equal(r.paramStatus["vm.dirty_ratio"], "rejected");
   assert.equal(r.timings.benchmarkS, 0);
+  assert.ok(!r.notes.some((n) => n.startsWith("building guest image")), "runtime values must not rebuild the image");
 });
 
 test("a required boot value that is unsafe is refused on the host before anything boots", { skip }, async () => {
