@@ -1,10 +1,18 @@
 /** Small workbooks and CSV files written on the fly for the loader tests (in a fresh temp folder). */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as XLSX from "xlsx";
 
-export const tmp = () => mkdtempSync(join(tmpdir(), "wayfinder-datasets-"));
+const made: string[] = [];
+// Temp folders go when the test file's process ends (node --test runs each file in its own process).
+process.on("exit", () => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+export const tmp = () => {
+  const d = mkdtempSync(join(tmpdir(), "wayfinder-datasets-"));
+  made.push(d);
+  return d;
+};
 
 /** Write an .xlsx whose sheets hold the given rows (strings become text cells, numbers number cells). */
 export function writeXlsx(file: string, sheets: Record<string, Array<Array<string | number | null>>>): string {

@@ -5,10 +5,10 @@
 // Per-notebook limit: 600 s, or the notebook's metadata {"wayfinder": {"timeout": seconds}}; each cell
 // may take at most that long too. Needs Debian's jupyter-nbconvert, python3-nbclient and
 // python3-ipykernel (scripts/apt-packages.txt) and the kernel that scripts/setup.mjs registers.
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 
@@ -45,6 +45,10 @@ function setupProblem(): string | undefined {
 
 const notebooks = existsSync(notebooksDir) ? findNotebooks(notebooksDir) : [];
 const outDir = mkdtempSync(join(tmpdir(), "wayfinder-notebooks-"));
+// Executed copies of passing notebooks are deleted; a failing one's copy stays for inspection.
+after(() => {
+  if (readdirSync(outDir).length === 0) rmSync(outDir, { recursive: true, force: true });
+});
 
 test("there is at least one notebook to execute", () => {
   assert.ok(notebooks.length > 0, `no .ipynb files under ${notebooksDir}`);
@@ -78,5 +82,6 @@ for (const file of notebooks) {
       );
     }
     console.log(`# ${name}: ${report.cells} cells executed in ${seconds} s`);
+    rmSync(out, { force: true });
   });
 }
