@@ -102,7 +102,10 @@ export class KernelBuilder {
   private baseCache?: { hash: string; values: Map<string, string> };
   private idCache?: string;
 
-  constructor(private readonly options: KernelBuilderOptions) {
+  private options: KernelBuilderOptions;
+
+  constructor(options: KernelBuilderOptions) {
+    this.options = options;
     this.sourceDir = resolve(options.sourceDir);
     assertKconfigTree(this.sourceDir);
     if (!existsSync(join(this.sourceDir, "Makefile")) || !existsSync(join(this.sourceDir, "scripts/kconfig"))) {
@@ -110,6 +113,14 @@ export class KernelBuilder {
     }
     this.arch = options.arch ?? "x86";
     if (!KERNEL_IMAGE[this.arch]) throw new WayfinderError(`arch ${quote(this.arch)} is not supported by the builder; valid: ${Object.keys(KERNEL_IMAGE).join(", ")}`);
+    if (this.arch === "riscv" && process.arch !== "riscv64" && !options.makeVariables?.CROSS_COMPILE) {
+      // a cross build: Debian's gcc-riscv64-linux-gnu provides riscv64-linux-gnu-gcc
+      this.options = { ...options, makeVariables: { ...options.makeVariables, CROSS_COMPILE: "riscv64-linux-gnu-" } };
+    }
+    const cross = this.options.makeVariables?.CROSS_COMPILE;
+    if (cross && spawnSync(`${cross}gcc`, ["--version"]).status !== 0) {
+      throw new WayfinderError(`cross compiler ${cross}gcc not found: install ${cross === "riscv64-linux-gnu-" ? "gcc-riscv64-linux-gnu" : `a ${cross}gcc toolchain`}`);
+    }
     this.cacheDir = resolve(options.cacheDir ?? join(DEFAULT_CACHE_DIR, "wayfinder/kernel-builds"));
     this.jobs = options.jobs ?? availableParallelism();
     this.base = options.base ?? { kind: "tinyconfig" };

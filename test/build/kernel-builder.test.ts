@@ -84,6 +84,11 @@ test("a broken toolchain and a tree that is not a kernel are clear errors", asyn
   // the host compiler make needs for scripts/ (a missing target compiler fails the same way, later)
   const broken = new KernelBuilder({ sourceDir: src, cacheDir: cache, makeVariables: { HOSTCC: "/nonexistent/gcc" } });
   await assert.rejects(broken.baseConfig(), (e: unknown) => e instanceof WayfinderError && /make tinyconfig failed .*\/nonexistent\/gcc: not found.*check the toolchain/.test(e.message));
+  assert.throws(
+    () => new KernelBuilder({ sourceDir: src, cacheDir: cache, arch: "riscv", makeVariables: { CROSS_COMPILE: "nonexistent-linux-gnu-" } }),
+    /cross compiler nonexistent-linux-gnu-gcc not found/,
+  );
+  assert.throws(() => new KernelBuilder({ sourceDir: src, cacheDir: cache, arch: "mips" }), /arch "mips" is not supported by the builder; valid: x86, riscv/);
   const dir = mkdtempSync(join(tmpdir(), "wf-notkernel-"));
   try {
     assert.throws(() => new KernelBuilder({ sourceDir: dir, cacheDir: cache }), /is not a kernel source tree/);
