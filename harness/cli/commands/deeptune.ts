@@ -10,6 +10,10 @@ import { replayPool } from "../../../lib/search/replay-pool";
 import { initBackend } from "../../../lib/deeptune/backend";
 import { evaluatePredictionQuality, type PredictionQuality } from "../../../lib/deeptune/prediction-quality";
 import { parseHidden } from "../../../lib/deeptune/deeptune-settings";
+import { runAblation } from "../../../lib/deeptune/ablation";
+import { artifactPool, ARTIFACT_POOLS, type ArtifactPoolName } from "../../../lib/datasets/artifact-dir";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 export const summary = "DeepTune tools: eval (Table 3 prediction quality on held-out rows), ablation (alpha x gamma sweep)";
 
@@ -69,6 +73,64 @@ async function evalCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+const ablationUsage = `usage: wayfinder deeptune ablation [--pools redis,hpc,sqlite] [--full] [--seeds n] [--budget n] [--alphas a,b] [--gammas g,h] [--out <file.json>]
+
+Sweeps DeepTune's alpha (distance vs. RBF uncertainty) and gamma (RBF width) on replayed pools and writes
+per-cell mean best-after-100 (or after the budget if smaller), normalised regret and crash rate as JSON
+(default figures/data/deeptune-ablation.json) for notebooks/ablation-alpha-gamma.ipynb.
+  default grid: alpha 0,0.5,1 x gamma 0.1,0.5, 2 seeds, budget 100 (minutes)
+  --full:       alpha 0,0.25,0.5,0.75,1 x gamma 0.05,0.1,0.25,0.5,1,2, 5 seeds, budget 250 (hours)`;
+
+function list(flag: string, raw: string | undefined): number[] {
+  const xs = (raw ?? "").split(",").map(Number);
+  if (!raw || xs.some((x) => !Number.isFinite(x))) throw new WayfinderError(`${flag} ${quote(raw ?? "")} is invalid; expected comma-separated numbers`);
+  return xs;
+}
+
+async function ablationCommand(argv: string[]): Promise<number> {
+  let full = false;
+  let pools = ["redis", "hpc", "sqlite"];
+  let seeds: number | undefined, budget: number | undefined, alphas: number[] | undefined, gammas: number[] | undefined;
+  let out = join(import.meta.dirname, "../../..", "figures/data/deeptune-ablation.json");
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = () => argv[++i];
+    switch (a) {
+      case "--full": full = true; break;
+      case "--pools": pools = (next() ?? "").split(",").filter(Boolean); break;
+      case "--seeds": seeds = num(a, next(), (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"); break;
+      case "--budget": budget = num(a, next(), (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"); break;
+      case "--alphas": alphas = list(a, next()); break;
+      case "--gammas": gammas = list(a, next()); break;
+      case "--out": out = next() ?? ""; break;
+      default: throw new WayfinderError(`unexpected argument ${quote(a)}\n${ablationUsage}`);
+    }
+  }
+  for (const a of alphas ?? []) if (!(a >= 0 && a <= 1)) throw new WayfinderError(`--alphas: alpha ${a} is outside [0, 1]`);
+  for (const g of gammas ?? []) if (!(g > 0)) throw new WayfinderError(`--gammas: gamma ${g} must be > 0`);
+  const backend = await initBackend();
+  const plan = {
+    alphas: alphas ?? (full ? [0, 0.25, 0.5, 0.75, 1] : [0, 0.5, 1]),
+    gammas: gammas ?? (full ? [0.05, 0.1, 0.25, 0.5, 1, 2] : [0.1, 0.5]),
+    seeds: seeds ?? (full ? 5 : 2),
+    budget: budget ?? (full ? 250 : 100),
+  };
+  const loaded = pools.map((name) => {
+    if (!(name in ARTIFACT_POOLS)) throw new WayfinderError(`--pools: unknown pool ${quote(name)}; known: ${Object.keys(ARTIFACT_POOLS).join(", ")}`);
+    const file = artifactPool(name as ArtifactPoolName);
+    return { name, pool: replayPool(loadDataset(file), file) };
+  });
+  console.log(`ablation on ${pools.join(", ")}: alpha ${plan.alphas.join(",")} x gamma ${plan.gammas.join(",")}, ${plan.seeds} seeds, budget ${plan.budget}, backend ${backend.name}`);
+  const result = await runAblation({
+    ...plan, pools: loaded, command: `wayfinder deeptune ablation ${argv.join(" ")}`.trim(),
+    onCell: (c) => console.log(`${c.pool} alpha=${c.alpha} gamma=${c.gamma}: best@${Math.min(100, plan.budget)} ${c.bestAt.toFixed(2)}, regret ${c.regret.toFixed(3)}, crash ${c.crashRate.toFixed(3)}, ask ${c.askSeconds.toFixed(2)} s`),
+  });
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(result, null, 1) + "\n");
+  console.log(`wrote ${out}`);
+  return 0;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === "--help" || sub === "-h") {
@@ -76,5 +138,6 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (sub === "eval") return rest.includes("--help") ? (console.log(usage), 0) : evalCommand(rest);
-  throw new WayfinderError(`unknown deeptune command ${quote(sub)}; valid: eval`);
+  if (sub === "ablation") return rest.includes("--help") ? (console.log(ablationUsage), 0) : ablationCommand(rest);
+  throw new WayfinderError(`unknown deeptune command ${quote(sub)}; valid: eval, ablation`);
 }

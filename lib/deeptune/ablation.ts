@@ -1,0 +1,85 @@
+/**
+ * The alpha x gamma ablation: DeepTune replays every pool for every (alpha, gamma) cell over several
+ * seeds and records, per cell, the mean best value after `checkpoint` iterations, the mean normalised
+ * regret there (|pool best - best found| / |pool best - pool median|, 0 = found the best) and the mean
+ * crash rate. The result is plain JSON so the notebook (notebooks/ablation-alpha-gamma.ipynb) can draw
+ * heatmaps from a committed file without re-running anything.
+ */
+import { fail } from "../errors";
+import { replay } from "../search/replay";
+import { scoreRun } from "../search/replay-metrics";
+import type { ReplayPool } from "../search/replay-pool";
+
+export interface AblationCell {
+  pool: string;
+  alpha: number;
+  gamma: number;
+  seeds: number;
+  bestAt: number;
+  regret: number;
+  crashRate: number;
+  /** Median seconds per ask over all runs of the cell. */
+  askSeconds: number;
+}
+
+export interface AblationResult {
+  format: "wayfinder-deeptune-ablation";
+  version: 1;
+  command: string;
+  budget: number;
+  checkpoint: number;
+  alphas: number[];
+  gammas: number[];
+  seeds: number;
+  pools: { name: string; best: number; median: number; direction: string }[];
+  cells: AblationCell[];
+}
+
+export interface AblationPlan {
+  pools: { name: string; pool: ReplayPool }[];
+  alphas: number[];
+  gammas: number[];
+  seeds: number;
+  budget: number;
+  /** Iteration at which best and regret are read (default min(100, budget)). */
+  checkpoint?: number;
+  settings?: Record<string, unknown>;
+  command: string;
+  onCell?: (cell: AblationCell) => void;
+}
+
+export async function runAblation(plan: AblationPlan): Promise<AblationResult> {
+  for (const a of plan.alphas) if (!(a >= 0 && a <= 1)) fail(`alpha ${a} is outside [0, 1]`);
+  for (const g of plan.gammas) if (!(g > 0)) fail(`gamma ${g} must be > 0`);
+  const checkpoint = plan.checkpoint ?? Math.min(100, plan.budget);
+  if (checkpoint > plan.budget) fail(`checkpoint ${checkpoint} is beyond the budget ${plan.budget}`);
+  const cells: AblationCell[] = [];
+  for (const { name, pool } of plan.pools) {
+    const stats = { best: pool.best, median: pool.median, direction: pool.direction };
+    for (const alpha of plan.alphas) {
+      for (const gamma of plan.gammas) {
+        const best: number[] = [], regret: number[] = [], crash: number[] = [], asks: number[] = [];
+        for (let seed = 1; seed <= plan.seeds; seed++) {
+          const run = await replay(pool, { searcher: "deeptune", budget: plan.budget, seed, settings: { ...plan.settings, alpha, gamma } });
+          const s = scoreRun(run.values, stats, [checkpoint]);
+          const b = s.bestAt[checkpoint];
+          best.push(b ?? NaN);
+          regret.push(s.regretAt[checkpoint]);
+          crash.push(s.crashRate);
+          asks.push(...run.askMs.map((ms) => ms / 1000));
+        }
+        const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+        asks.sort((x, y) => x - y);
+        const cell = { pool: name, alpha, gamma, seeds: plan.seeds, bestAt: mean(best), regret: mean(regret), crashRate: mean(crash), askSeconds: asks[asks.length >> 1] ?? 0 };
+        cells.push(cell);
+        plan.onCell?.(cell);
+      }
+    }
+  }
+  return {
+    format: "wayfinder-deeptune-ablation", version: 1, command: plan.command, budget: plan.budget, checkpoint,
+    alphas: plan.alphas, gammas: plan.gammas, seeds: plan.seeds,
+    pools: plan.pools.map(({ name, pool }) => ({ name, best: pool.best, median: pool.median, direction: pool.direction })),
+    cells,
+  };
+}
