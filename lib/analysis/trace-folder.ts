@@ -6,7 +6,7 @@
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { loadDataset, loadTimingLog } from "../datasets";
+import { loadDataset, loadTimingLog } from "../datasets/index";
 import { fail } from "../errors";
 import { Rng } from "../random";
 import { drawTestTime, testTimeFor, type TestTimeModel } from "../search/test-time";

@@ -96,9 +96,10 @@ export async function exportFigures(figures: NamedFigure[], options: ExportOptio
       for (const format of formats) {
         const url = await page.evaluate(
           async ({ figure, width, height, format, scale }) => {
-            const w = window as unknown as { __wfSeed(s: number): void; Plotly: any };
+            // globalThis, not window/document: the notebook kernel type-checks lib/ without the DOM library
+            const w = globalThis as unknown as { __wfSeed(s: number): void; Plotly: any; document: { getElementById(id: string): unknown } };
             w.__wfSeed(12345);
-            const gd = document.getElementById("wf")!;
+            const gd = w.document.getElementById("wf");
             await w.Plotly.newPlot(gd, figure.data, { ...figure.layout, width, height }, { staticPlot: true });
             const img: string = await w.Plotly.toImage(gd, { format, width, height, scale: format === "png" ? scale : 1 });
             w.Plotly.purge(gd);

@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { loadDataset, loadFeatureImportance, loadPolicyCurves, loadTimingLog, loadUnicornCost } from "../datasets";
+import { loadDataset, loadFeatureImportance, loadPolicyCurves, loadTimingLog, loadUnicornCost } from "../datasets/index";
 import { fail } from "../errors";
 import { bestSoFar } from "../analysis/best-so-far";
 import { convergenceCurves, type ConvergenceCurves } from "../analysis/convergence-curves";
