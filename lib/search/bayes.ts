@@ -16,7 +16,7 @@
  *
  * Time per ask is bounded by construction: the hyperparameter fit uses at most 150 points and
  * G x m^2 <= 4e6 pairwise entries, and the number of scored candidates is cut so that candidates x
- * model points x columns <= 1.5e7 (at least 100 candidates). Measured on the 2-core project machine: see BENCHMARKS.md "search".
+ * model points x columns <= 1.5e7 (at least 50 candidates). Measured on the 2-core project machine: see BENCHMARKS.md "search".
  */
 import { Rng } from "../random";
 import { Encoder } from "../space/encoder";
@@ -71,8 +71,8 @@ export class BayesSearcher implements Searcher {
     this.space = options.space;
     this.rng = new Rng(options.seed);
     this.initial = numberSetting("bayes", options, "initial", 10, { min: 1, integer: true });
-    this.maxCandidates = numberSetting("bayes", options, "candidates", 500, { min: 10, integer: true });
-    this.maxModelPoints = numberSetting("bayes", options, "modelPoints", 150, { min: 10, integer: true });
+    this.maxCandidates = numberSetting("bayes", options, "candidates", 200, { min: 10, integer: true });
+    this.maxModelPoints = numberSetting("bayes", options, "modelPoints", 100, { min: 10, integer: true });
     this.xi = numberSetting("bayes", options, "xi", 0.01, { min: 0 });
     this.crashWeight = numberSetting("bayes", options, "crashWeight", 1, { min: 0 });
     this.fitSteps = numberSetting("bayes", options, "fitSteps", 5, { min: 0, integer: true });
@@ -187,7 +187,7 @@ export class BayesSearcher implements Searcher {
   private modelPicks(k: number): Config[] {
     const n = this.history.length;
     const modelN = Math.min(n, this.maxModelPoints);
-    const limit = Math.max(100, Math.min(this.maxCandidates, Math.floor(WORK_LIMIT / Math.max(1, modelN * Math.max(1, this.encoder.width)))));
+    const limit = Math.max(50, Math.min(this.maxCandidates, Math.floor(WORK_LIMIT / Math.max(1, modelN * Math.max(1, this.encoder.width)))));
     let t = performance.now();
     const lap = (name: string) => {
       const now = performance.now();
@@ -267,8 +267,8 @@ export const bayesSearcher: SearcherEntry = {
   summary: "Bayesian optimisation: Gaussian process (ARD Matern 5/2) + expected improvement x P(no crash)",
   settings: {
     initial: "random proposals before the model is used (default 10)",
-    candidates: "most candidates scored per ask (default 500; the best fifth of the last ask's are re-scored)",
-    modelPoints: "most runs the Gaussian process is fitted on: the best half plus a sample of the rest (default 150)",
+    candidates: "most candidates scored per ask (default 200; the best fifth of the last ask's are re-scored)",
+    modelPoints: "most runs the Gaussian process is fitted on: the best half plus a sample of the rest (default 100)",
     xi: "exploration margin of expected improvement, in posterior standard deviations (default 0.01)",
     crashWeight: "exponent on P(no crash) in the acquisition; 0 ignores crashes (default 1)",
     fitSteps: "warm-started Adam steps of the hyperparameter fit per ask, after a first fit of 30 (default 5)",

@@ -31,7 +31,7 @@ export class CrashModel {
     const m = new Float64Array(d + 1);
     const v = new Float64Array(d + 1);
     const g = new Float64Array(d + 1);
-    const lr = 0.05;
+    const lr = 0.1;
     const cold = this.b === 0;
     if (cold) this.b = Math.log(okCount / (n - okCount));
     const steps = cold ? this.steps : this.warmSteps;

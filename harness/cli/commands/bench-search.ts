@@ -7,9 +7,9 @@
  * observations on each pool (wall and CPU time, with the machine's load average at that moment).
  */
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { loadDataset } from "../../../lib/datasets";
 import { writeBenchmarkSection } from "../../../lib/bench/section";
 import { WayfinderError, quote } from "../../../lib/errors";
@@ -157,12 +157,12 @@ export async function run(argv: string[]): Promise<number> {
   for (const p of pools) if (!existsSync(join(shared, p.file))) throw new WayfinderError(`missing pool ${join(shared, p.file)} (the artifact datasets are expected in ../shared)`);
   const started = Date.now();
 
-  // replays: child processes, `jobs` at a time; the slow searchers (bayes, deeptune) first and in chunks of
-  // `chunk` seeds so the lanes stay busy
+  // replays: child processes, `jobs` at a time; the fast searchers first (their tables appear at once),
+  // the slow ones (bayes, deeptune) in chunks of 2 seeds so the lanes stay busy and progress is saved
   const slow = (s: string) => s === "bayes" || s === "deeptune";
-  const order = [...searchers].sort((a, b) => Number(slow(b)) - Number(slow(a)));
+  const order = [...searchers].sort((a, b) => Number(slow(a)) - Number(slow(b)));
   const chunks = (s: string) => {
-    const size = slow(s) ? Math.max(1, Math.ceil(seeds / 2)) : seeds;
+    const size = slow(s) ? 2 : seeds;
     const out: [number, number][] = [];
     for (let first = 1; first <= seeds; first += size) out.push([first, Math.min(size, seeds - first + 1)]);
     return out;
@@ -177,35 +177,79 @@ export async function run(argv: string[]): Promise<number> {
       }),
     ),
   );
-  const results = await pooled(tasks, jobs);
-
-  const sections: string[] = [];
-  const askLines: string[] = [];
-  for (const p of pools) {
-    const pool = replayPool(loadDataset(join(shared, p.file)), p.name);
-    const reports: SearcherReport[] = searchers.map((s) => {
-      const runs = results.filter((r) => r.pool === p.name && r.searcher === s).flatMap((r) => r.runs).sort((a, b) => a.seed - b.seed);
-      return reportFromValues(pool, s, runs.map((r) => r.values), budget, runs.map((r) => r.askMs), runs.map((r) => r.seconds));
-    });
-    for (const t of p.traces) {
-      const dir = join(shared, t.dir);
-      if (!existsSync(dir)) continue;
-      const files = (await import("node:fs")).readdirSync(dir).filter((f) => t.match.test(f)).sort();
-      const runs = files.map((f) => traceValues(loadDataset(join(dir, f)), p.toPoolUnit));
-      if (runs.length) reports.push(reportFromValues(pool, `${t.label} x${runs.length}`, runs, budget));
+  const results: { pool: string; searcher: string; runs: RunLine[] }[] = [];
+  const poolCache = new Map<string, ReplayPool>();
+  const poolOf = (p: PoolSpec) => {
+    let pool = poolCache.get(p.name);
+    if (!pool) poolCache.set(p.name, (pool = replayPool(loadDataset(join(shared, p.file)), p.name)));
+    return pool;
+  };
+  const traceCache = new Map<string, (number | null)[][]>();
+  const traceRuns = (p: PoolSpec, t: PoolSpec["traces"][number]) => {
+    const dir = join(shared, t.dir);
+    let runs = traceCache.get(dir);
+    if (!runs) {
+      const files = existsSync(dir) ? readdirSync(dir).filter((f) => t.match.test(f)).sort() : [];
+      runs = files.map((f) => traceValues(loadDataset(join(dir, f)), p.toPoolUnit));
+      traceCache.set(dir, runs);
     }
-    const unit = pool.unit ? ` (${pool.objective}, ${pool.unit})` : ` (${pool.objective})`;
-    sections.push(`### ${p.name}${unit}\n\n\`\`\`\n${formatReplayTable(reports, pool.unit === "bytes" ? 0 : 1)}\n\`\`\``);
-    if (searchers.includes("bayes") && budget >= 250) {
+    return runs;
+  };
+  // the section is rewritten after every finished task, so a run cut short still leaves what it measured
+  const render = (askLines: string[], done: boolean) => {
+    const sections: string[] = [];
+    for (const p of pools) {
+      const pool = poolOf(p);
+      const reports: SearcherReport[] = [];
+      const pending: string[] = [];
+      for (const s of searchers) {
+        const runs = results.filter((r) => r.pool === p.name && r.searcher === s).flatMap((r) => r.runs).sort((a, b) => a.seed - b.seed);
+        if (runs.length < seeds) pending.push(`${s} (${runs.length}/${seeds} seeds)`);
+        if (runs.length) reports.push(reportFromValues(pool, s, runs.map((r) => r.values), budget, runs.map((r) => r.askMs), runs.map((r) => r.seconds)));
+      }
+      for (const t of p.traces) {
+        const runs = traceRuns(p, t);
+        if (runs.length) reports.push(reportFromValues(pool, `${t.label} x${runs.length}`, runs, budget));
+      }
+      const unit = pool.unit ? ` (${pool.objective}, ${pool.unit})` : ` (${pool.objective})`;
+      const note = pending.length ? `\n\nNot finished when this was written: ${pending.join(", ")}.` : "";
+      sections.push(`### ${p.name}${unit}${note}\n\n\`\`\`\n${formatReplayTable(reports, 1)}\n\`\`\``);
+    }
+    return { sections, askLines, done };
+  };
+  const emit = (parts: { sections: string[]; askLines: string[]; done: boolean }) => {
+    const body = sectionBody(command, started, budget, parts);
+    if (write) writeBenchmarkSection(join(root, "BENCHMARKS.md"), "search", body);
+    return body;
+  };
+  await pooled(
+    tasks.map((task) => async () => {
+      results.push(await task());
+      emit(render([], false));
+    }),
+    jobs,
+  );
+  const askLines: string[] = [];
+  if (searchers.includes("bayes") && budget >= 250) {
+    for (const p of pools) {
+      const pool = poolOf(p);
       const m = await measureAskTime(pool, 250);
       askLines.push(`| ${p.name} | ${pool.space.variedParameters().length} | ${m.wallMs.toFixed(0)} | ${m.cpuMs.toFixed(0)} | ${m.load.toFixed(1)} |`);
     }
   }
+  const body = emit(render(askLines, true));
+  console.log(body);
+  if (write) console.error(`bench search: wrote section "search" of BENCHMARKS.md`);
+  return 0;
+}
+
+function sectionBody(command: string, started: number, budget: number, parts: { sections: string[]; askLines: string[]; done: boolean }): string {
   const minutes = ((Date.now() - started) / 60000).toFixed(1);
-  const body = [
+  const { sections, askLines } = parts;
+  return [
     "## Search (replay on the artifact pools)",
     "",
-    `Command: \`${command}\` (${minutes} min on the 2-core project machine, shared with other jobs).`,
+    `Command: \`${command}\` (${parts.done ? "" : "INCOMPLETE, "}${minutes} min on the 2-core project machine, shared with other jobs).`,
     "",
     "Each searcher runs on each recorded pool used as an oracle (lib/search/replay.ts): it may only propose the",
     "pool's unevaluated rows and is told the recorded value or crash. Values are the mean over seeds ± the",
@@ -230,10 +274,4 @@ export async function run(argv: string[]): Promise<number> {
         ]
       : []),
   ].join("\n");
-  console.log(body);
-  if (write) {
-    writeBenchmarkSection(join(root, "BENCHMARKS.md"), "search", body);
-    console.error(`bench search: wrote section "search" of ${relative(process.cwd(), join(root, "BENCHMARKS.md")) || "BENCHMARKS.md"}`);
-  }
-  return 0;
 }
