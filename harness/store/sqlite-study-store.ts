@@ -129,12 +129,15 @@ export class SqliteStudyStore implements StudyStore {
     return new SqliteStudyStore(file, db);
   }
 
-  /** Opens an existing study file, checking that it is one. */
-  static open(file: string): SqliteStudyStore {
+  /**
+   * Opens an existing study file, checking that it is one. `readonly` (for best/export) neither writes
+   * nor changes the file's journal mode, so reading a committed study leaves it byte-identical.
+   */
+  static open(file: string, opts: { readonly?: boolean } = {}): SqliteStudyStore {
     if (!existsSync(file)) throw new WayfinderError(`store ${quote(file)} does not exist`);
     let db: Database.Database;
     try {
-      db = new Database(file, { fileMustExist: true });
+      db = new Database(file, { fileMustExist: true, readonly: opts.readonly === true });
       const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'study'").get();
       if (!table) throw new Error("no study table");
     } catch (err) {
@@ -142,8 +145,11 @@ export class SqliteStudyStore implements StudyStore {
         `store ${quote(file)} is not a wayfinder study (an SQLite file written by "wayfinder run"): ${(err as Error).message}`,
       );
     }
-    db.close();
-    const store = new SqliteStudyStore(file, SqliteStudyStore.connect(file));
+    if (!opts.readonly) {
+      db.close();
+      db = SqliteStudyStore.connect(file);
+    }
+    const store = new SqliteStudyStore(file, db);
     const version = store.info().formatVersion;
     if (version !== STORE_FORMAT_VERSION) {
       store.close();

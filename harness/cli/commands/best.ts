@@ -41,7 +41,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new WayfinderError(`best takes one store file, got ${positionals.length}; see wayfinder best --help`);
-  const store = SqliteStudyStore.open(positionals[0]);
+  const store = SqliteStudyStore.open(positionals[0], { readonly: true });
   try {
     const info = store.info();
     const rj = runnableJobFromText(info.jobText, info.jobPath);

@@ -32,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new WayfinderError(`export takes one store file, got ${positionals.length}; see wayfinder export --help`);
   if (!o.out) throw new WayfinderError("export needs --out <file.csv>");
-  const store = SqliteStudyStore.open(positionals[0]);
+  const store = SqliteStudyStore.open(positionals[0], { readonly: true });
   try {
     const info = store.info();
     const phases: Record<string, Phase> = {};
