@@ -7,6 +7,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type pg from "pg";
+import { readFileSync } from "node:fs";
+import { readCpuTopology } from "../../harness/queue/cpu-topology";
 import { openPool } from "../../harness/queue/connection";
 import { startLocalCluster, type LocalCluster } from "../../harness/queue/local-cluster";
 import { exitOf, killAll, startCoordinator, startWorker, waitFor } from "./processes";
@@ -53,17 +55,17 @@ function assertComplete(rows: Awaited<ReturnType<typeof studyRows>>, n: number):
   assert.ok(rows.every((r) => r.r_attempt === r.attempt), "each result belongs to the attempt that held the task");
 }
 
-test("simulated evaluations: 3 worker processes share a 24-evaluation study, each result recorded once", async () => {
+test("simulated evaluations: 3 worker processes share a 12-evaluation study, each result recorded once", async () => {
   const workers = [startWorker(cluster.url, 2, "--idle-exit", "3"), startWorker(cluster.url, 2, "--idle-exit", "3"), startWorker(cluster.url, 1, "--idle-exit", "3")];
-  const coord = startCoordinator(cluster.url, "shared", 24, 150, "auto", 5);
+  const coord = startCoordinator(cluster.url, "shared", 12, 150, "auto", 5);
   assert.equal(await exitOf(coord, "coordinator", 60_000), 0, coord.output());
   const s = summaryOf(coord.output());
   assert.equal(s.reason, "budget");
-  assert.equal(s.collected, 24);
-  assert.equal(s.told, 24, "the searcher was told every result once");
+  assert.equal(s.collected, 12);
+  assert.equal(s.told, 12, "the searcher was told every result once");
   const rows = await studyRows("shared");
-  assertComplete(rows, 24);
-  assert.equal(await resultCount("shared"), 24);
+  assertComplete(rows, 12);
+  assert.equal(await resultCount("shared"), 12);
   const byWorker = new Set(rows.map((r) => r.worker));
   assert.ok(byWorker.size >= 2, `work spread over several worker processes, got ${[...byWorker].join(", ")}`);
   for (const w of workers) assert.equal(await exitOf(w, "worker", 20_000), 0, w.output());
@@ -73,7 +75,7 @@ test("simulated evaluations: a worker killed with SIGKILL mid-evaluation has its
   const early = startWorker(cluster.url, 1, "--study", "no-such-study");
   assert.equal(await exitOf(early, "worker for an unknown study", 30_000), 2);
   assert.match(early.output(), /error: --study "no-such-study": no such study in the store/);
-  const coord = startCoordinator(cluster.url, "sigkill", 6, 2500, 2, 1.5);
+  const coord = startCoordinator(cluster.url, "sigkill", 4, 2000, 2, 1.5);
   await waitFor("the study to exist", async () => (await pool.query("SELECT 1 FROM wayfinder.study WHERE name = 'sigkill'")).rowCount === 1, 30_000);
   const victim = startWorker(cluster.url, 2, "--study", "sigkill");
   const victimTasks = await waitFor(
@@ -89,8 +91,8 @@ test("simulated evaluations: a worker killed with SIGKILL mid-evaluation has its
   const rescuer = startWorker(cluster.url, 2, "--study", "sigkill", "--idle-exit", "3");
   assert.equal(await exitOf(coord, "coordinator", 90_000), 0, coord.output());
   const rows = await studyRows("sigkill");
-  assertComplete(rows, 6);
-  assert.equal(await resultCount("sigkill"), 6);
+  assertComplete(rows, 4);
+  assert.equal(await resultCount("sigkill"), 4);
   for (const t of victimTasks) {
     const row = rows.find((r) => r.seq === t.seq)!;
     assert.equal(row.lost, 1, `task ${t.seq} was lost once`);
@@ -104,7 +106,7 @@ test("simulated evaluations: a worker killed with SIGKILL mid-evaluation has its
 
 test("simulated evaluations: the coordinator killed and restarted resumes with nothing lost and nothing enqueued twice", async () => {
   const workers = [startWorker(cluster.url, 2, "--idle-exit", "4"), startWorker(cluster.url, 1, "--idle-exit", "4")];
-  const first = startCoordinator(cluster.url, "restart", 12, 1000, 3, 5);
+  const first = startCoordinator(cluster.url, "restart", 8, 1000, 3, 5);
   await waitFor("3 results and more in flight", async () => {
     const rows = await studyRows("restart");
     return rows.filter((r) => r.state === "done").length >= 3 && rows.some((r) => r.state !== "done");
@@ -117,15 +119,15 @@ test("simulated evaluations: the coordinator killed and restarted resumes with n
   const snapshot = await studyRows("restart");
   const leftBehind = snapshot.filter((r) => r.state !== "done").length;
   assert.ok(leftBehind > 0, `the killed coordinator left evaluations in flight: ${JSON.stringify(snapshot)}\n${first.output()}`);
-  const second = startCoordinator(cluster.url, "restart", 12, 1000, 3, 5);
+  const second = startCoordinator(cluster.url, "restart", 8, 1000, 3, 5);
   await waitFor("the new coordinator to resume", async () => /resuming: \d+ results recorded, \d+ evaluations still in the queue/.test(second.output()), 30_000);
   for (const w of workers) w.child.kill("SIGCONT");
   assert.equal(await exitOf(second, "restarted coordinator", 60_000), 0, second.output());
   const s = summaryOf(second.output());
   assert.equal(s.reason, "budget");
-  assert.equal(s.told, 12, "the restarted coordinator's searcher learnt all 12 results");
-  assertComplete(await studyRows("restart"), 12);
-  assert.equal(await resultCount("restart"), 12);
+  assert.equal(s.told, 8, "the restarted coordinator's searcher learnt all 8 results");
+  assertComplete(await studyRows("restart"), 8);
+  assert.equal(await resultCount("restart"), 8);
   const sessions = await pool.query("SELECT end_reason FROM wayfinder.session se JOIN wayfinder.study s ON s.id = se.study_id WHERE s.name = 'restart' ORDER BY se.id");
   assert.deepEqual(sessions.rows.map((r) => r.end_reason), [null, "budget"], "the killed session never ended; the second ended on budget");
   for (const w of workers) assert.equal(await exitOf(w, "worker", 20_000), 0, w.output());
@@ -133,15 +135,15 @@ test("simulated evaluations: the coordinator killed and restarted resumes with n
 
 test("simulated evaluations: the database restarted during a run; workers and coordinator reconnect and finish", async () => {
   const workers = [startWorker(cluster.url, 2, "--idle-exit", "4"), startWorker(cluster.url, 2, "--idle-exit", "4")];
-  const coord = startCoordinator(cluster.url, "db-restart", 16, 600, 4, 4);
+  const coord = startCoordinator(cluster.url, "db-restart", 10, 600, 4, 4);
   await waitFor("4 results", async () => (await resultCount("db-restart")) >= 4, 30_000);
   cluster.stop("fast");
   await new Promise((r) => setTimeout(r, 1500)); // evaluations keep running while the database is down
   cluster.start();
   assert.equal(await exitOf(coord, "coordinator", 90_000), 0, coord.output());
   assert.match(coord.output(), /reconnect/);
-  assertComplete(await studyRows("db-restart"), 16);
-  assert.equal(await resultCount("db-restart"), 16);
+  assertComplete(await studyRows("db-restart"), 10);
+  assert.equal(await resultCount("db-restart"), 10);
   for (const w of workers) {
     assert.equal(await exitOf(w, "worker", 20_000), 0, w.output());
     assert.match(w.output(), /database unreachable/);
@@ -159,4 +161,25 @@ test("two coordinators pointed at one study: the second stops with a clear error
   assert.match(second.output(), new RegExp(`error: study "twice" already has a running coordinator \\([^)]*:${first.pid}, since`));
   first.child.kill("SIGTERM");
   await exitOf(first, "first coordinator", 30_000);
+});
+
+test("simulated evaluations: worker --slots 2 --pin runs one process per slot, each pinned to its own CPU", async (t) => {
+  if (readCpuTopology().length < 2) {
+    t.skip("this machine lets the test use fewer than 2 CPUs, so two slots cannot be pinned apart");
+    return;
+  }
+  const coord = startCoordinator(cluster.url, "pinned", 2, 2000, 2, 5);
+  const pinned = startWorker(cluster.url, 2, "--pin", "--idle-exit", "3");
+  const running = await waitFor("two pinned slots evaluating", async () => {
+    const r = await pool.query("SELECT worker FROM wayfinder.task t JOIN wayfinder.study s ON s.id = t.study_id WHERE s.name = 'pinned' AND state = 'running'");
+    return r.rows.length === 2 ? r.rows.map((x) => Number(x.worker.split(":")[1])) : undefined;
+  }, 30_000);
+  const allowed = running.map((pid) => /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]);
+  assert.ok(allowed.every((a) => /^\d+$/.test(a)), `each slot process is pinned to one CPU: ${allowed.join(" / ")}`);
+  assert.notEqual(allowed[0], allowed[1], "the two slots run on different CPUs");
+  assert.equal(await exitOf(coord, "coordinator", 60_000), 0, coord.output());
+  assert.equal(await exitOf(pinned, "pinned worker", 30_000), 0, pinned.output());
+  assert.match(pinned.output(), /slot 0: CPU \d+ \(core [^)]*\)/);
+  assert.match(pinned.output(), /\[slot 1 cpu \d+\] .*result recorded/);
+  assertComplete(await studyRows("pinned"), 2);
 });

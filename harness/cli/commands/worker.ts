@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { WayfinderError, quote } from "../../../lib/errors";
 import { checkPostgresUrl, redactUrl } from "../../queue/connection";
+import { runPinnedWorkers } from "../../queue/pinned-workers";
 import { QueueWorker } from "../../queue/queue-worker";
 import { registerTaskEvaluator, taskEvaluatorKinds } from "../../queue/task-evaluator";
 import { vmTaskEvaluator } from "../../queue/vm-task-evaluator";
@@ -21,8 +22,10 @@ options:
   --study NAME         only run evaluations of this study (default: any study)
   --heartbeat SECONDS  lease renewal period (default 2; tasks are re-queued after their lease, 30 s by default)
   --idle-exit SECONDS  exit after this long with nothing to do (default: run until stopped)
-  --max-tasks N        exit after recording N results
+  --max-tasks N        exit after recording N results (with --pin: per slot)
   --cache DIR          this host's VM image cache (default .cache/wayfinder in the repository)
+  --pin                one process per slot, each pinned to its own CPU with taskset (cores first, then
+                       cache and NUMA domains); prints the isolation each slot got
   --quiet              no progress lines
 `;
 
@@ -49,6 +52,7 @@ export async function run(argv: string[]): Promise<number> {
         "max-tasks": { type: "string" },
         cache: { type: "string" },
         quiet: { type: "boolean" },
+        pin: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -65,6 +69,16 @@ export async function run(argv: string[]): Promise<number> {
   if (!store) throw new WayfinderError(`--store is required (a postgres:// URL)\n${usage}`);
   checkPostgresUrl(store);
   const log = args.quiet ? () => undefined : (line: string) => console.log(`${new Date().toISOString()} ${line}`);
+  const slots = positiveNumber("--slots", args.slots, true) ?? 1;
+  if (args.pin) {
+    const pass = (flag: string, v: string | undefined) => (v === undefined ? [] : [flag, v]);
+    const workerArgs = [
+      "--store", store, ...pass("--study", args.study), ...pass("--heartbeat", args.heartbeat), ...pass("--idle-exit", args["idle-exit"]),
+      ...pass("--max-tasks", args["max-tasks"]), ...pass("--cache", args.cache), ...(args.quiet ? ["--quiet"] : []),
+    ];
+    const { code } = await runPinnedWorkers({ slots, workerArgs, log });
+    return code;
+  }
   const notes = new Set<string>();
   registerTaskEvaluator("vm", vmTaskEvaluator({
     ...(args.cache ? { cacheDir: args.cache } : {}),
@@ -77,7 +91,7 @@ export async function run(argv: string[]): Promise<number> {
   }));
   const worker = new QueueWorker({
     url: store,
-    slots: positiveNumber("--slots", args.slots, true) ?? 1,
+    slots,
     study: args.study,
     heartbeatMs: (positiveNumber("--heartbeat", args.heartbeat, false) ?? 2) * 1000,
     idleExitMs: args["idle-exit"] === undefined ? undefined : positiveNumber("--idle-exit", args["idle-exit"], false)! * 1000,
