@@ -5,8 +5,12 @@
  * live space) is measured `repeats` times; the process's resident memory is read after. The table goes
  * to BENCHMARKS.md (section "deeptune-cost") next to the paper's figures, with the exact command.
  */
-import { loadavg } from "node:os";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { artifactPool as poolPath, ARTIFACT_POOLS, type ArtifactPoolName } from "../../../lib/datasets/artifact-dir";
+import { replay } from "../../../lib/search/replay";
+import { formatReplayTable, replaySearchers } from "../../../lib/search/replay-report";
 import { writeBenchmarkSection } from "../../../lib/bench/section";
 import { artifactPool } from "../../../lib/datasets/artifact-dir";
 import { loadDataset } from "../../../lib/datasets/load-dataset";
@@ -17,9 +21,84 @@ import { DeepTuneSearcher } from "../../../lib/deeptune/deeptune-searcher";
 
 export const summary = "bench deeptune: per-iteration time and memory of DeepTune as the history grows -> BENCHMARKS.md";
 
-const usage = `usage: wayfinder bench deeptune [--dataset <pool>] [--sizes 10,100,400,800,2000] [--repeats 5] [--pool-size 2000] [--no-write]`;
+const usage = `usage: wayfinder bench deeptune [--dataset <pool>] [--sizes 10,100,400,800,2000] [--repeats 5] [--pool-size 2000] [--no-write]
+       wayfinder bench deeptune --replay [--pools redis,hpc,sqlite] [--seeds 10] [--budget 250] [--transfer] [--no-write]
+
+The first form measures the cost curve (section deeptune-cost); --replay replays DeepTune and random
+search on the pools and writes section deeptune-replay, pool by pool, with the paper's numbers to beat.
+--transfer adds DeepTune runs started from a model saved by a DeepTune run on another pool
+(redis <- sqlite, hpc <- redis, sqlite <- redis, as in the paper).`;
+
+/** The paper's anchors (deeptune.md): best at 50/100/250 for its DeepTune and random search. */
+const PAPER: Record<string, { deeptune: number[]; random: number[] }> = {
+  redis: { deeptune: [64810, 65642, 66002], random: [65335, 65551, 65777] },
+  hpc: { deeptune: [1488.2, 1497.0, 1501.2], random: [1488.5, 1494.3, 1503.9] },
+};
+const TRANSFER_SOURCE: Record<string, string> = { redis: "sqlite", hpc: "redis", sqlite: "redis" };
+
+async function replayBench(argv: string[]): Promise<number> {
+  let pools = ["redis", "hpc", "sqlite"];
+  let seeds = 10, budget = 250, write = true, transfer = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const v = () => argv[++i] ?? "";
+    if (a === "--replay") continue;
+    else if (a === "--pools") pools = v().split(",").filter(Boolean);
+    else if (a === "--seeds") seeds = Number(v());
+    else if (a === "--budget") budget = Number(v());
+    else if (a === "--transfer") transfer = true;
+    else if (a === "--no-write") write = false;
+    else throw new WayfinderError(`unexpected argument ${quote(a)}\n${usage}`);
+  }
+  if (!Number.isInteger(seeds) || seeds < 1) throw new WayfinderError(`--seeds must be an integer >= 1`);
+  if (!Number.isInteger(budget) || budget < 1) throw new WayfinderError(`--budget must be an integer >= 1`);
+  const cmd = `wayfinder bench deeptune ${argv.join(" ")}`.trim();
+  const parts: string[] = [];
+  const load = (name: string) => {
+    if (!(name in ARTIFACT_POOLS)) throw new WayfinderError(`--pools: unknown pool ${quote(name)}; known: ${Object.keys(ARTIFACT_POOLS).join(", ")}`);
+    const file = poolPath(name as ArtifactPoolName);
+    return replayPool(loadDataset(file), file);
+  };
+  const tmp = mkdtempSync(join(tmpdir(), "wf-deeptune-tl-"));
+  try {
+    for (const name of pools) {
+      const pool = load(name);
+      const t0 = performance.now();
+      const reports = await replaySearchers(pool, { searchers: ["deeptune", "random"], budget, seeds });
+      if (transfer && TRANSFER_SOURCE[name]) {
+        // Train the source model with one DeepTune replay on the source pool, saved when it ends.
+        const src = TRANSFER_SOURCE[name];
+        const modelDir = join(tmp, `${src}-model`);
+        if (!existsSync(join(modelDir, "model.json"))) await replay(load(src), { searcher: "deeptune", budget, seed: 1, settings: { saveModel: modelDir } });
+        const [tl] = await replaySearchers(pool, { searchers: ["deeptune"], budget, seeds, settings: { deeptune: { transferFrom: modelDir } } });
+        reports.splice(1, 0, { ...tl, searcher: `deeptune+TL(${src})` });
+      }
+      const minutes = (performance.now() - t0) / 60000;
+      const paper = PAPER[name];
+      parts.push(
+        `### ${name}`,
+        "",
+        "```",
+        formatReplayTable(reports),
+        "```",
+        paper ? `Targets (the better of the paper's DeepTune and random at 50/100/250): ${[0, 1, 2].map((i) => Math.max(paper.deeptune[i], paper.random[i])).join(" / ")}; crash rate <= 0.15.` : "Target: mean best below random search's at 100 and 250; crash rate <= 0.15.",
+        `(${minutes.toFixed(1)} min wall, load average ${loadavg()[0].toFixed(1)} at the end)`,
+        "",
+      );
+      console.log(parts.slice(-7).join("\n"));
+      if (write) {
+        writeBenchmarkSection(join(import.meta.dirname, "../../..", "BENCHMARKS.md"), "deeptune-replay",
+          ["## deeptune-replay", "", `Command: \`${cmd}\``, "", ...parts].join("\n"));
+      }
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return 0;
+}
 
 export async function run(argv: string[]): Promise<number> {
+  if (argv.includes("--replay")) return replayBench(argv);
   let dataset: string | undefined;
   let sizes = [10, 100, 400, 800, 2000];
   let repeats = 5, poolSize = 2000, write = true;
