@@ -15,7 +15,7 @@ import {
   countKconfigSymbols, kernelParameterSpace, parseKernelParameters, readKconfigTree, type KconfigCounts,
 } from "../../../lib/kconfig";
 
-export const summary = "kconfig count|params|build|bench <linux source dir>: Kconfig symbols, boot parameters, kernel builds";
+export const summary = "kconfig count|params|build|bench|boot: Kconfig symbols, boot parameters, kernel builds and boots";
 
 const usage = `usage: wayfinder kconfig count <linux source dir> [--arch <SRCARCH> | --all] [--json]
        wayfinder kconfig params <linux source dir> [--tag <TAG>] [--json]
