@@ -8,7 +8,7 @@ import { Rng } from "../../lib/random";
 import { BayesSearcher } from "../../lib/search/bayes";
 import { CrashModel } from "../../lib/search/crash-model";
 import { GaussianProcess } from "../../lib/search/gaussian-process";
-import { replayPool } from "../../lib/search/replay-pool";
+import { replayPool, type ReplayPool } from "../../lib/search/replay-pool";
 import type { Observation, Searcher } from "../../lib/search/searcher";
 import { Encoder } from "../../lib/space/encoder";
 import { sampleConfig } from "../../lib/space/sample";
@@ -57,7 +57,7 @@ test("crash model: learns the value that crashes; constant and honest when nothi
 });
 
 test("bayes on the unikraft-nginx pool (33 parameters): an ask at 250 observations takes < 2 s of CPU", async (t) => {
-  let pool;
+  let pool: ReplayPool;
   try {
     pool = replayPool(loadDataset(artifactPool("unikraft-nginx")), "unikraft-nginx");
   } catch {
