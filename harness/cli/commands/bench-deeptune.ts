@@ -55,6 +55,7 @@ async function replayBench(argv: string[]): Promise<number> {
   const cmd = `wayfinder bench deeptune ${argv.join(" ")}`.trim();
   const parts: string[] = [];
   const load = (name: string) => {
+    if (name === "hpc") name = "npb"; // the paper's name for the NPB pool
     if (!(name in ARTIFACT_POOLS)) throw new WayfinderError(`--pools: unknown pool ${quote(name)}; known: ${Object.keys(ARTIFACT_POOLS).join(", ")}`);
     const file = poolPath(name as ArtifactPoolName);
     return replayPool(loadDataset(file), file);

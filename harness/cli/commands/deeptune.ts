@@ -116,6 +116,7 @@ async function ablationCommand(argv: string[]): Promise<number> {
     budget: budget ?? (full ? 250 : 100),
   };
   const loaded = pools.map((name) => {
+    if (name === "hpc") name = "npb"; // the paper's name for the NPB pool
     if (!(name in ARTIFACT_POOLS)) throw new WayfinderError(`--pools: unknown pool ${quote(name)}; known: ${Object.keys(ARTIFACT_POOLS).join(", ")}`);
     const file = artifactPool(name as ArtifactPoolName);
     return { name, pool: replayPool(loadDataset(file), file) };
