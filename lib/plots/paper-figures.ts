@@ -60,6 +60,8 @@ const FIG6_LETTER: Record<Fig6App, string> = { nginx: "a", redis: "b", sqlite: "
 export interface Figure5 {
   published: SimilarityResult;
   pools?: SimilarityResult;
+  /** Permutation importances of each pool, by label (sorted, decreasing). */
+  poolImportances?: Record<string, ImportanceRow[]>;
   figures: NamedFigure[];
 }
 
@@ -76,17 +78,18 @@ export function figure5(paths: ArtifactPaths, options: { pools?: boolean; trees?
     { name: "fig05-similarity-published", figure: similarityHeatmap(published, "Fig. 5 (published importances)", `${published.features.length} common parameters`), width: 620, height: 520 },
   ];
   let pools: SimilarityResult | undefined;
+  let poolImportances: Record<string, ImportanceRow[]> | undefined;
   if (options.pools !== false) {
     const apps: Array<[string, string]> = [["redis", paths.pools.redis], ["hpc", paths.pools.hpc], ["sqlite", paths.pools.sqlite]];
-    pools = similarityMatrix(
-      apps.map(([label, file]) => ({
-        label,
-        importances: featureImportance(loadDataset(file), { method: "permutation", trees: options.trees ?? 30, seed: options.seed ?? 0 }).importances,
-      })),
-    );
+    const vectors = apps.map(([label, file]) => ({
+      label,
+      importances: featureImportance(loadDataset(file), { method: "permutation", trees: options.trees ?? 30, seed: options.seed ?? 0 }).importances,
+    }));
+    poolImportances = Object.fromEntries(vectors.map((v) => [v.label, v.importances]));
+    pools = similarityMatrix(vectors);
     figures.push({ name: "fig05-similarity-pools", figure: similarityHeatmap(pools, "Fig. 5 (forests on the raw pools)", `${pools.features.length} common parameters, permutation importance, ${options.trees ?? 30} trees`), width: 560, height: 480 });
   }
-  return { published, pools, figures };
+  return { published, pools, poolImportances, figures };
 }
 
 // ---------------------------------------------------------------- Fig. 6
