@@ -34,6 +34,7 @@ test("linux-redis default configuration: throughput measured, every parameter ap
 
 test("a redis.conf value Redis refuses is an application failure with Redis's message", { skip }, async () => {
   const { target, params, config } = setup();
+  target.application.readyTimeoutS = 5;
   const r = await evaluate({ target, params, config: { ...config, "maxmemory-policy": "fastest-please" } });
   assert.ok(!r.outcome.ok);
   assert.ok(!r.outcome.ok && r.outcome.phase === "runtime", JSON.stringify(r.outcome));
