@@ -11,6 +11,10 @@ export { DeepTuneModel, type TargetTransform, type ModelPredictions, type Traini
 export { saveModelDirectory, loadModelDirectory, MODEL_FORMAT, MODEL_VERSION } from "./model-directory";
 export { DEEPTUNE_DEFAULTS, DEEPTUNE_SETTING_HELP, readSettings, validateSettings, parseHidden, type DeepTuneSettings } from "./deeptune-settings";
 export { scoreCandidates, percentileRanks, explorationScore, type CandidateScores, type ScoreWeights } from "./score-candidates";
+export { minmax, weightedScore, throughputMemoryScore, type MetricSpec } from "./multi-objective";
+export { predictionMetrics, evaluatePredictionQuality, type PredictionQuality, type PredictionQualityOptions } from "./prediction-quality";
+export { runAblation, type AblationCell, type AblationResult, type AblationPlan } from "./ablation";
+export { parseAblation, ablationGrid, type AblationFile, type AblationMetric } from "./ablation-grid";
 export { DeepTuneSearcher, type DeepTuneTimings, type TransferInfo } from "./deeptune-searcher";
 
 export const deeptuneSearcher: SearcherEntry = {
