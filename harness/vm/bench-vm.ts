@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     ...rows,
     ...modes.flatMap((m) => m.failures.map((f) => `- failed evaluation (${m.name}): ${f}`)),
     "",
-    "The paper reports 60-80 s per evaluation with KVM. Under -icount the guest's clock counts instructions, so the measured value does not depend on the host's load; without it, the value moves with whatever else runs on the machine.",
+    "The paper reports 60-80 s per evaluation with KVM. Under -icount the guest's clock counts instructions, so the measured value (requests per second of guest time) does not depend on the host's load (a CV of 0.00 % means the repeated values were identical: the guest executes the same instructions each time); without it, the value is in host wall time and moves with whatever else runs on the machine. -icount costs wall time per evaluation.",
   ].join("\n");
   console.log(body);
   if (write) writeBenchmarkSection(join(process.cwd(), "BENCHMARKS.md"), "vm", body);
