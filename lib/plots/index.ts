@@ -24,4 +24,4 @@ export {
   type CostCurve,
   type PolicyCurve,
 } from "./paper-figures";
-export { table2, table4, PAPER_TABLE2, type Table2Row, type Table4Row } from "./paper-tables";
+export { table2, table2Figure, table4, PAPER_TABLE2, type Table2Row, type Table4Row } from "./paper-tables";

@@ -8,6 +8,9 @@ import { bestSoFar } from "../analysis/best-so-far";
 import { loadTraceFolder } from "../analysis/trace-folder";
 import { timeToReach, transferSpeedup, type ReachResult } from "../analysis/time-to-reach";
 import { FIG6_APPS, type ArtifactPaths, type Fig6App } from "./paper-figures";
+import type { NamedFigure } from "./figure";
+import { barFigure } from "./line-figure";
+import { COLORS } from "./style";
 
 /** Table 2 as printed in the paper (Linux 4.19; docs/datasets.md section 5). */
 export const PAPER_TABLE2: Record<Fig6App, { default: number; best: number; unit: string; relative: number; secondsWithout: number; secondsWith: number }> = {
@@ -64,6 +67,37 @@ export function table2(paths: ArtifactPaths, options: { iterations?: number; tar
       paper,
     };
   });
+}
+
+function meanStd(r: ReachResult): { mean: number; std: number } {
+  const xs = r.perRun.filter((x): x is number => x !== null);
+  if (xs.length === 0) return { mean: 0, std: 0 };
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { mean: m, std: Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length) };
+}
+
+/**
+ * Table 2's last columns as a bar chart: iterations until a run's best comes within the target of the
+ * pool's best, without and with transfer learning, mean +- std over the runs that got there (the category
+ * label says how many did; a bar of 0 with "0/5" means none did).
+ */
+export function table2Figure(rows: Table2Row[]): NamedFigure {
+  const label = (r: Table2Row) => `${r.app} (${r.iterationsWithout.reached}/${r.iterationsWithout.runs} vs ${r.iterationsWithTl.reached}/${r.iterationsWithTl.runs})`;
+  const cats = rows.map(label);
+  const without = rows.map((r) => meanStd(r.iterationsWithout));
+  const withTl = rows.map((r) => meanStd(r.iterationsWithTl));
+  return {
+    name: "table2-iterations-to-best",
+    figure: barFigure(
+      [
+        { name: "DeepTune", color: COLORS.deeptune, categories: cats, values: without.map((x) => x.mean), errors: without.map((x) => x.std) },
+        { name: "DeepTune + TL", color: COLORS.deeptuneTl, categories: cats, values: withTl.map((x) => x.mean), errors: withTl.map((x) => x.std) },
+      ],
+      { title: "Table 2: iterations to come within 1 % of the pool's best", yTitle: "iterations (mean ± std)", xTitle: "application (runs that got there: without vs with TL)" },
+    ),
+    width: 820,
+    height: 460,
+  };
 }
 
 export interface Table4Row {

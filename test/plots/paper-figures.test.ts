@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { artifactPaths, figure6, figure7, figure9, figure10, figure11, table2, table4, type Figure } from "../../lib/plots";
+import { artifactPaths, figure6, figure7, figure9, figure10, figure11, table2, table2Figure, table4, type Figure } from "../../lib/plots";
 
 const paths = artifactPaths(join(import.meta.dirname, "../../../shared/datasets/wayfinder-ae"));
 
@@ -79,7 +79,13 @@ test("Fig. 10 and 11, Table 4: riscv memory saved, multi-objective scores", () =
 });
 
 test("Table 2: best after 250 iterations matches the paper for redis, sqlite and NPB; TL speeds redis up", () => {
-  const rows = Object.fromEntries(table2(paths).map((r) => [r.app, r]));
+  const list = table2(paths);
+  const rows = Object.fromEntries(list.map((r) => [r.app, r]));
+  const bars = table2Figure(list).figure;
+  assert.equal(bars.data.length, 2);
+  assert.deepEqual(bars.data[0].x, ["nginx (0/5 vs 3/5)", "redis (3/3 vs 5/5)", "sqlite (5/5 vs 5/5)", "hpc (1/5 vs 2/5)"]);
+  assert.equal((bars.data[0].y as number[])[0], 0, "no nginx run without TL came within 1 % of the best");
+  finiteNumbers(bars);
   assert.ok(Math.abs(rows.redis.best - 66118.34) < 0.5, `${rows.redis.best}`);
   assert.ok(Math.abs(rows.sqlite.best - 284.3) < 1, `${rows.sqlite.best}`);
   assert.ok(Math.abs(rows.hpc.best - 1512) < 11, `${rows.hpc.best}`);

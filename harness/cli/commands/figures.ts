@@ -7,7 +7,7 @@
 import { join, relative } from "node:path";
 import { WayfinderError, quote } from "../../../lib/errors";
 import {
-  artifactPaths, exportFigures, figure5, figure6, figure7, figure8, figure9, figure10, figure11, FIG6_APPS,
+  artifactPaths, exportFigures, figure5, figure6, figure7, figure8, figure9, figure10, figure11, FIG6_APPS, table2, table2Figure,
   type ImageFormat, type NamedFigure,
 } from "../../../lib/plots";
 
@@ -17,7 +17,7 @@ const root = join(import.meta.dirname, "..", "..", "..");
 
 const usage = `usage: wayfinder figures [options]
 
-Rebuilds Fig. 5-11 from the artifact's datasets and writes <name>.svg and <name>.png for each.
+Rebuilds Fig. 5-11 and a chart of Table 2 from the artifact's datasets and writes <name>.svg and <name>.png for each.
 
 options:
   --out DIR            output folder (default: figures/ of the repository)
@@ -62,6 +62,7 @@ export async function run(argv: string[]): Promise<number> {
     [["fig09-unikraft-nginx"], () => [figure9(paths).figure]],
     [["fig10-riscv"], () => [figure10(paths).figure]],
     [["fig11-multiobjective"], () => [figure11(paths).figure]],
+    [["table2-iterations-to-best"], () => [table2Figure(table2(paths))]],
   ];
   const figures: NamedFigure[] = [];
   for (const [names, build] of builders) {
