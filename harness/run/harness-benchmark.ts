@@ -83,7 +83,7 @@ function effectLines(info: StudyInfo, evals: EvaluationRecord[], location: strin
 
 export function harnessSection(random: string, effects: string[], commands: string[], notes: string[]): string {
   const open = (f: string) => {
-    const s = SqliteStudyStore.open(f);
+    const s = SqliteStudyStore.open(f, { readonly: true });
     const r = { info: s.info(), evals: s.evaluations(), location: f };
     s.close();
     return r;
