@@ -4,7 +4,7 @@
 //    otherwise the exact command is printed and setup fails.
 // 2. npm packages: `npm ci` when node_modules is missing or older than package-lock.json.
 // 3. The tslab Jupyter kernel, registered inside the project (.cache/jupyter), no global install.
-import { existsSync, readFileSync, statSync, mkdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 
@@ -28,6 +28,13 @@ const wanted = readFileSync(join(root, "scripts/apt-packages.txt"), "utf8")
   .map((l) => l.replace(/#.*/, "").trim())
   .filter(Boolean);
 const missing = wanted.filter((p) => !installed(p));
+// The VM image builder fetches guest packages with `apt-get download`, which needs package lists even
+// when every package above is already installed (a fresh container often ships without them).
+const haveLists = existsSync("/var/lib/apt/lists") && readdirSync("/var/lib/apt/lists").some((f) => f.endsWith("_Packages"));
+if (!haveLists && missing.length === 0 && process.getuid?.() === 0) {
+  console.log("setup: apt-get update (no package lists yet; the VM image builder needs them)");
+  sh("apt-get", ["update", "-q"], { stdio: ["ignore", "ignore", "inherit"] });
+}
 if (missing.length > 0) {
   const install = ["install", "-y", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=900", ...missing];
   if (process.getuid?.() === 0) {
