@@ -146,20 +146,24 @@ export class DeepTuneModel {
       const srcW = from.getWeights();
       const dstW = layer.getWeights();
       if (srcW.length !== dstW.length) continue;
-      const inputFacing = layer.name === "dt_dense_0" || layer.name === "dt_rbf_0";
+      // The matrices whose rows are input columns: the first dense kernel and the first RBF layer's
+      // projection (found by name: a layer lists its trainable weights before its non-trainable ones).
+      const rowsAreColumns = layer.weights.map((w) =>
+        (layer.name === "dt_dense_0" && /kernel$/.test(w.originalName)) || (layer.name === "dt_rbf_0" && /projection$/.test(w.originalName)));
       const next = dstW.map((d, wi) => {
         const s = srcW[wi];
-        if (s.shape.join("x") === d.shape.join("x") && !(inputFacing && wi === 0)) return s.clone();
-        if (inputFacing && wi === 0 && s.shape[1] === d.shape[1]) {
+        if (rowsAreColumns[wi]) {
           const sv = s.dataSync();
           const dv = (d.dataSync() as Float32Array).slice();
           const width = d.shape[1] as number;
-          mapping.forEach((si, di) => {
-            if (si >= 0) dv.set(sv.subarray(si * width, si * width + width), di * width);
-          });
+          if (s.shape[1] === width) {
+            mapping.forEach((si, di) => {
+              if (si >= 0) dv.set(sv.subarray(si * width, si * width + width), di * width);
+            });
+          }
           return tf.tensor(dv, d.shape);
         }
-        return d.clone();
+        return s.shape.join("x") === d.shape.join("x") ? s.clone() : d.clone();
       });
       // getWeights() hands out the variables themselves: only the copies made here are disposed.
       layer.setWeights(next);

@@ -100,3 +100,26 @@ test("bad hyperparameters are clear errors", () => {
   assert.throws(() => DeepTuneNetwork.create({ ...small, inputDim: 3, gamma: 0 }), /gamma must be a number > 0, got 0/);
   assert.throws(() => DeepTuneNetwork.create({ ...small, inputDim: 3, dropout: 1 }), /dropout must be in \[0, 1\)/);
 });
+
+test("transfer: rows of the first kernel and RBF projection follow the column names; other layers are copied", async () => {
+  await initBackend();
+  // More columns than centroids and than hidden units, so a row/column mix-up cannot go unnoticed.
+  const srcCols = Array.from({ length: 40 }, (_, i) => `P${i}`);
+  const src = DeepTuneModel.create({ ...small, rbfUnits: 4, hidden: [8, 8] }, srcCols, srcCols, "max");
+  const dstCols = ["NEW", "P7", "P0", ...Array.from({ length: 45 }, (_, i) => `Q${i}`)];
+  const { model: dst, matched } = src.transferTo(dstCols, dstCols, "min", 9);
+  assert.equal(matched, 2);
+  const row = (m: DeepTuneModel, layer: string, weight: RegExp, r: number) => {
+    const w = m.network.model.getLayer(layer).weights.find((x) => weight.test(x.originalName))!.read();
+    const width = w.shape[1] as number;
+    return Array.from((w.dataSync() as Float32Array).slice(r * width, r * width + width));
+  };
+  assert.deepEqual(row(dst, "dt_dense_0", /kernel$/, 1), row(src, "dt_dense_0", /kernel$/, 7));
+  assert.deepEqual(row(dst, "dt_dense_0", /kernel$/, 2), row(src, "dt_dense_0", /kernel$/, 0));
+  assert.deepEqual(row(dst, "dt_rbf_0", /projection$/, 1), row(src, "dt_rbf_0", /projection$/, 7));
+  assert.deepEqual(row(dst, "dt_dense_1", /kernel$/, 3), row(src, "dt_dense_1", /kernel$/, 3));
+  assert.deepEqual(row(dst, "dt_rbf_0", /centroids$/, 2), row(src, "dt_rbf_0", /centroids$/, 2));
+  assert.equal(dst.target.direction, "min");
+  src.dispose();
+  dst.dispose();
+});
