@@ -210,7 +210,11 @@ export class KernelBuilder {
     if (existsSync(record)) {
       const cached = JSON.parse(readFileSync(record, "utf8")) as KernelBuildResult;
       const usable = cached.status === "config" || cached.status === "build" || !build || (cached.image && existsSync(cached.image));
-      if (usable) return { ...cached, status: cached.status === "built" ? "cached" : cached.status, cacheHit: "request", timings: { configS: 0, buildS: 0, totalS: secondsSince(started) } };
+      if (usable) {
+        // nothing was compiled for this call: drop the counters of the build that made the image
+        const { compiled: _compiled, ...rest } = cached;
+        return { ...rest, status: cached.status === "built" ? "cached" : cached.status, cacheHit: "request", timings: { configS: 0, buildS: 0, totalS: secondsSince(started) } };
+      }
     }
     const result: KernelBuildResult = { status: "config", requestKey: key, requested: values, timings: { configS: 0, buildS: 0, totalS: 0 } };
     if (choiceConflicts.length) {
