@@ -126,10 +126,12 @@ export async function run(argv: string[]): Promise<number> {
   const file = dataset ?? artifactPool("redis");
   const pool = replayPool(loadDataset(file), file);
   const maxSize = Math.max(...sizes);
-  if (maxSize + repeats > pool.configs.length)
-    throw new WayfinderError(`--sizes up to ${maxSize} plus ${repeats} repeats needs ${maxSize + repeats} rows, but ${file} has ${pool.configs.length}`);
+  if (maxSize > pool.configs.length)
+    throw new WayfinderError(`--sizes up to ${maxSize} needs ${maxSize} rows, but ${file} has ${pool.configs.length}`);
   const order = new Rng(1).shuffle(pool.configs.map((_, i) => i));
-  const obs = (i: number) => {
+  // Past the end of the pool, rows are told again (only the cost matters here, not the search).
+  const obs = (j: number) => {
+    const i = j % order.length;
     const v = pool.values[order[i]];
     return { config: pool.configs[order[i]], outcome: v === null ? ({ ok: false, phase: "runtime" } as const) : ({ ok: true, value: v } as const) };
   };
