@@ -24,6 +24,22 @@ import { DeepTuneModel } from "./deeptune-model";
 import { readSettings, type DeepTuneSettings } from "./deeptune-settings";
 import { scoreCandidates } from "./score-candidates";
 
+/** Share of the live candidate pool replaced by fresh samples at each ask. */
+const LIVE_REFRESH = 0.1;
+
+/** Fold one row into each candidate's squared per-column distance to its nearest evaluated row. */
+function updateNearest(x: Float32Array, rows: number, d: number, row: Float32Array, nearest: Float64Array): void {
+  for (let i = 0, off = 0; i < rows; i++, off += d) {
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      const t = x[off + j] - row[j];
+      s += t * t;
+    }
+    s /= d;
+    if (s < nearest[i]) nearest[i] = s;
+  }
+}
+
 export interface DeepTuneTimings {
   /** Seconds of the last model update (0 when none was needed). */
   update: number;
@@ -64,6 +80,8 @@ export class DeepTuneSearcher implements Searcher {
   // Replay: the encoded pool and each member's squared per-column distance to the nearest evaluated row.
   private readonly poolX: Float32Array | null;
   private readonly poolNearest: Float64Array | null;
+  // Live: the rolling candidate pool (see livePool).
+  private live: { configs: Config[]; keys: string[]; x: Float32Array; nearest: Float64Array } | null = null;
 
   private constructor(options: SearcherOptions, settings: DeepTuneSettings) {
     this.direction = options.direction;
@@ -144,13 +162,14 @@ export class DeepTuneSearcher implements Searcher {
       this.candidates.take(o.config);
       this.sampler?.exclude(o.config);
       this.grow();
-      const row = this.encoder.encode(o.config);
-      this.hx.set(row, this.n * this.width);
+      this.hx.set(this.encoder.encode(o.config), this.n * this.width);
       this.hCrashed[this.n] = o.outcome.ok ? 0 : 1;
       this.hValues[this.n] = o.outcome.ok ? o.outcome.value : NaN;
       if (o.outcome.ok && !Number.isFinite(o.outcome.value))
         fail(`searcher deeptune: an ok outcome needs a finite value, got ${o.outcome.value}`);
-      if (this.poolX) this.updatePoolDistances(this.hx.subarray(this.n * this.width, (this.n + 1) * this.width));
+      const row = this.hx.subarray(this.n * this.width, (this.n + 1) * this.width);
+      if (this.poolX) this.updatePoolDistances(row);
+      if (this.live) updateNearest(this.live.x, this.live.configs.length, this.width, row, this.live.nearest);
       this.fresh.push(this.n);
       this.n++;
     }
@@ -215,28 +234,62 @@ export class DeepTuneSearcher implements Searcher {
       });
       return { configs: idx.map((i) => this.candidates.pool![i]), x, nearest, poolIndex: idx };
     }
-    const configs: Config[] = [];
-    const seen = new Set<string>();
-    for (let attempt = 0; configs.length < limit && attempt < limit * 3; attempt++) {
+    return this.livePool(limit);
+  }
+
+  /**
+   * Live candidates: a rolling pool of `poolSize` random points of the space. Sampling, keying and
+   * encoding 2000 configurations of a 300-parameter space costs more than the model itself, so the pool
+   * is kept between asks: members that were picked or told leave it, a tenth is replaced by fresh
+   * samples each ask (so the search keeps seeing new points), and distances to the history are
+   * maintained incrementally as outcomes arrive.
+   */
+  private livePool(limit: number): { configs: Config[]; x: Float32Array; nearest: Float64Array; poolIndex: null } {
+    const d = this.width;
+    const old = this.live ?? { configs: [], keys: [], x: new Float32Array(0), nearest: new Float64Array(0) };
+    const keepIdx: number[] = [];
+    for (let i = 0; i < old.configs.length; i++) if (!this.candidates.isTakenKey(old.keys[i])) keepIdx.push(i);
+    const refresh = Math.ceil(limit * LIVE_REFRESH);
+    const kept = (keepIdx.length > limit - refresh ? this.rng.shuffle(keepIdx).slice(0, Math.max(0, limit - refresh)) : keepIdx).sort((a, b) => a - b);
+    const configs = kept.map((i) => old.configs[i]);
+    const keys = kept.map((i) => old.keys[i]);
+    const seen = new Set(keys);
+    const fresh: Config[] = [];
+    const freshKeys: string[] = [];
+    const want = limit - configs.length;
+    for (let attempt = 0; fresh.length < want && attempt < want * 3; attempt++) {
       const c = sampleConfig(this.space, this.rng);
       const key = this.candidates.key(c);
       if (seen.has(key) || this.candidates.isTakenKey(key)) continue;
       seen.add(key);
-      configs.push(c);
+      fresh.push(c);
+      freshKeys.push(key);
     }
     // A nearly exhausted small space: random draws keep hitting taken points, so add the exact
     // enumeration's leftovers (the unique sampler knows them).
-    for (let extra = 0; configs.length < Math.min(limit, 64) && extra < 64; extra++) {
+    for (let extra = 0; configs.length + fresh.length < Math.min(limit, 64) && extra < 64; extra++) {
       const c = this.sampler!.next();
       if (!c) break;
       const key = this.candidates.key(c);
       if (seen.has(key) || this.candidates.isTakenKey(key)) continue;
       seen.add(key);
-      configs.push(c);
+      fresh.push(c);
+      freshKeys.push(key);
     }
-    const x = new Float32Array(configs.length * d);
-    configs.forEach((c, i) => x.set(this.encoder.encode(c), i * d));
-    return { configs, x, nearest: this.nearestToHistory(x, configs.length), poolIndex: null };
+    const m = configs.length + fresh.length;
+    const x = new Float32Array(m * d);
+    const nearest = new Float64Array(m);
+    kept.forEach((i, j) => {
+      x.set(old.x.subarray(i * d, i * d + d), j * d);
+      nearest[j] = old.nearest[i];
+    });
+    const fx = new Float32Array(fresh.length * d);
+    fresh.forEach((c, j) => fx.set(this.encoder.encode(c), j * d));
+    x.set(fx, configs.length * d);
+    nearest.set(this.nearestToHistory(fx, fresh.length), configs.length);
+    this.live = { configs: [...configs, ...fresh], keys: [...keys, ...freshKeys], x, nearest };
+    // The batch picker lowers distances as it hallucinates picks: give it a copy.
+    return { configs: this.live.configs, x, nearest: nearest.slice(), poolIndex: null };
   }
 
   /** Squared per-column distance from each row of x to the nearest history row (batched on the backend). */
