@@ -10,11 +10,12 @@ import type { Config } from "../../../lib/search/searcher";
 import { bestReport } from "../../run/best-report";
 import { renderForReview } from "../../run/render-for-review";
 import { guestConfig, runnableJobFromText } from "../../run/runnable-job";
-import { SqliteStudyStore } from "../../store/sqlite-study-store";
+import { openStudyForReading } from "../open-study";
 
 export const summary = "best <store>: the best configuration as sysctl/cmdline/app-config diffs against the default, with its gain";
 
 const usage = `usage: wayfinder best <store> [--json] [--config-out FILE]
+       wayfinder best postgres://... --study NAME [--json] [--config-out FILE]
 
 Prints the best configuration of a study (a file written by wayfinder run) for review: the sysctl.conf
 fragment, the kernel command line and the application config files, each as a diff against the default
@@ -22,7 +23,8 @@ configuration, and the gain over the default with a verdict on the repeat noise.
 
 options:
   --json              print the report as JSON
-  --config-out FILE   also write the best configuration (all parameter values) as JSON`;
+  --config-out FILE   also write the best configuration (all parameter values) as JSON
+  --study NAME        the study, when the store is a PostgreSQL URL`;
 
 export async function run(argv: string[]): Promise<number> {
   let parsed;
@@ -30,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { json: { type: "boolean" }, "config-out": { type: "string" }, help: { type: "boolean", short: "h" } },
+      options: { json: { type: "boolean" }, "config-out": { type: "string" }, study: { type: "string" }, help: { type: "boolean", short: "h" } },
     });
   } catch (err) {
     throw new WayfinderError(`${(err as Error).message}; see wayfinder best --help`);
@@ -41,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length !== 1) throw new WayfinderError(`best takes one store file, got ${positionals.length}; see wayfinder best --help`);
-  const store = SqliteStudyStore.open(positionals[0], { readonly: true });
+  const store = await openStudyForReading(positionals[0], o.study, "best");
   try {
     const info = store.info();
     const rj = runnableJobFromText(info.jobText, info.jobPath);

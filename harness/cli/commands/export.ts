@@ -8,11 +8,12 @@ import { WayfinderError } from "../../../lib/errors";
 import { summarizeDataset, writeDataset } from "../../../lib/datasets";
 import { parseJob } from "../../jobs/job";
 import { studyToDataset } from "../../run/study-dataset";
-import { SqliteStudyStore } from "../../store/sqlite-study-store";
+import { openStudyForReading } from "../open-study";
 
 export const summary = "export <store> --out <file.csv>: write a study as a dataset (CSV + schema sidecar) for analysis";
 
 const usage = `usage: wayfinder export <store> --out <file.csv>
+       wayfinder export postgres://... --study NAME --out <file.csv>
 
 Writes one row per finished evaluation (perm_id = position in the study, 0 = default configuration):
 the objective (empty when the evaluation failed), the crash flag, one column per parameter, the failure
@@ -21,7 +22,7 @@ phase, the repeat spread and timings; plus <file>.schema.json describing the col
 export async function run(argv: string[]): Promise<number> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: "string" }, help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { out: { type: "string" }, study: { type: "string" }, help: { type: "boolean", short: "h" } } });
   } catch (err) {
     throw new WayfinderError(`${(err as Error).message}; see wayfinder export --help`);
   }
@@ -32,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   if (positionals.length !== 1) throw new WayfinderError(`export takes one store file, got ${positionals.length}; see wayfinder export --help`);
   if (!o.out) throw new WayfinderError("export needs --out <file.csv>");
-  const store = SqliteStudyStore.open(positionals[0], { readonly: true });
+  const store = await openStudyForReading(positionals[0], o.study, "export");
   try {
     const info = store.info();
     const phases: Record<string, Phase> = {};

@@ -22,7 +22,10 @@ import { vmEvaluator } from "../../run/vm-evaluator";
 import { LIST_SEARCHER, ListSearcher, parseConfigList } from "../../run/list-searcher";
 import { preflight } from "../../vm/preflight";
 import { SqliteStudyStore } from "../../store/sqlite-study-store";
-import type { Budget } from "../../store/study-store";
+import type { Budget, StudySpec } from "../../store/study-store";
+import { isPostgresUrl } from "../../queue/connection";
+import { runOnPostgres, type PostgresRunOptions } from "../../queue/run-on-postgres";
+import { PostgresStudySnapshot } from "../../queue/postgres-study-snapshot";
 
 export const summary = "run <job> | run --resume <store>: specialise a VM for an application (search, boot, benchmark, record)";
 
@@ -30,6 +33,8 @@ const usage = `usage: wayfinder run <job.yaml> [--searcher random|grid|bayes|dee
                      [--repeats R] [--store FILE] [--seed S] [--set NAME=VALUE ...] [--no-deterministic]
        wayfinder run <job.yaml> --configs FILE [--repeats R] [--store FILE]
        wayfinder run --resume <store> [--budget N|DURATION]
+       wayfinder run <job.yaml> --store postgres://... [--study NAME] [--parallel K] [--lease S] [...]
+       wayfinder run --resume postgres://... --study NAME [--budget N|DURATION]
 
 Evaluation 0 is always the job's default configuration, so the gain over the default is known. Every
 evaluation is committed to the store (SQLite, one file per study) before the next starts; a run that is
@@ -47,7 +52,14 @@ options:
   --configs FILE       instead of searching, evaluate the default and then these configurations (a JSON
                        object or list, e.g. from wayfinder best --config-out): reproduces a result
   --no-deterministic   measure in real time instead of the job's -icount setting (noisier under TCG)
-  --cache DIR          image cache (default .cache/wayfinder in the repository)`;
+  --cache DIR          image cache (default .cache/wayfinder in the repository)
+
+many hosts (PostgreSQL store; evaluations run on "wayfinder worker --store <url>" processes):
+  --store postgres://  coordinate the study through PostgreSQL: this process asks the searcher and
+                       enqueues; nothing boots here
+  --study NAME         the study's name in the store (default <job>-<searcher>-s<seed>)
+  --parallel K         evaluations in flight at once (default: the live workers' slots)
+  --lease S            seconds without a worker heartbeat before its evaluation is re-queued (default 120)`;
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
@@ -85,6 +97,9 @@ export async function run(argv: string[]): Promise<number> {
         configs: { type: "string" },
         "no-deterministic": { type: "boolean" },
         cache: { type: "string" },
+        study: { type: "string" },
+        parallel: { type: "string" },
+        lease: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -98,9 +113,29 @@ export async function run(argv: string[]): Promise<number> {
   }
   const deterministic = o["no-deterministic"] ? false : undefined;
 
+  const onPostgres = isPostgresUrl(o.resume ?? o.store ?? "");
+  if (!onPostgres) {
+    for (const flag of ["study", "parallel", "lease"] as const) {
+      if (o[flag] !== undefined) throw new WayfinderError(`--${flag} applies to a PostgreSQL store (--store postgres://...) only`);
+    }
+  }
+  const postgres = (spec: StudySpec | undefined, budget?: Budget) =>
+    runPostgresStudy({
+      url: (o.resume ?? o.store)!,
+      study: o.study,
+      spec,
+      budget,
+      deterministic,
+      parallel: o.parallel !== undefined ? parsePositiveInt("--parallel", o.parallel) : undefined,
+      leaseSeconds: o.lease !== undefined ? parsePositiveInt("--lease", o.lease) : undefined,
+    });
+
   let store: SqliteStudyStore;
   let rj: RunnableJob;
-  if (o.resume !== undefined) {
+  if (o.resume !== undefined && onPostgres) {
+    if (positionals.length > 0) throw new WayfinderError(`--resume takes the store only; the job is read from it (got ${quote(positionals[0])})`);
+    return postgres(undefined, o.budget !== undefined ? parseBudget(o.budget) : undefined);
+  } else if (o.resume !== undefined) {
     if (positionals.length > 0) throw new WayfinderError(`--resume takes the store only; the job is read from it (got ${quote(positionals[0])})`);
     for (const flag of ["searcher", "repeats", "seed", "store", "set", "configs"] as const) {
       if (o[flag] !== undefined) throw new WayfinderError(`--${flag} cannot change on --resume: a study keeps its searcher, seed and repeats`);
@@ -144,10 +179,7 @@ export async function run(argv: string[]): Promise<number> {
     else if (job.budget.seconds !== undefined) budget = { seconds: job.budget.seconds };
     else throw new WayfinderError(`${jobFile}: the job has no budget; give --budget N or --budget 30m`);
     const repeats = o.repeats !== undefined ? parsePositiveInt("--repeats", o.repeats) : 1;
-    const file = o.store ?? join("studies", `${job.name.replace(/[^A-Za-z0-9_.-]+/g, "_")}-${searcher}-s${seed}-${timestamp()}.sqlite`);
-    preflight(rj.target);
-    mkdirSync(dirname(file), { recursive: true });
-    store = SqliteStudyStore.create(file, {
+    const spec: StudySpec = {
       name: job.name,
       jobText: job.source.text,
       jobPath: jobFile,
@@ -159,7 +191,12 @@ export async function run(argv: string[]): Promise<number> {
       objective: rj.objective,
       direction: rj.direction,
       defaultConfig: job.space.defaultConfig(),
-    });
+    };
+    if (onPostgres) return postgres(spec);
+    const file = o.store ?? join("studies", `${job.name.replace(/[^A-Za-z0-9_.-]+/g, "_")}-${searcher}-s${seed}-${timestamp()}.sqlite`);
+    preflight(rj.target);
+    mkdirSync(dirname(file), { recursive: true });
+    store = SqliteStudyStore.create(file, spec);
   }
 
   const info = store.info();
@@ -241,4 +278,32 @@ export async function run(argv: string[]): Promise<number> {
   else console.log("no evaluation succeeded: there is no best configuration yet");
   store.close();
   return result.reason === "interrupted" ? 130 : result.reason === "harness-broken" || result.reason === "error" ? 1 : 0;
+}
+
+/**
+ * The coordinator of a study on PostgreSQL: asks and enqueues until the budget is spent (workers on any
+ * number of hosts evaluate), then prints the best configuration read back from the store.
+ */
+async function runPostgresStudy(opts: Omit<PostgresRunOptions, "signal">): Promise<number> {
+  const ac = new AbortController();
+  const onSignal = () => ac.abort();
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  let study: string;
+  try {
+    study = (await runOnPostgres({ ...opts, signal: ac.signal })).study;
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+  if (ac.signal.aborted) {
+    console.log(`\ninterrupted; continue with: wayfinder run --resume <url> --study ${study}`);
+    return 130;
+  }
+  const snapshot = await PostgresStudySnapshot.load(opts.url, study);
+  const info = snapshot.info();
+  const rj = runnableJobFromText(info.jobText, info.jobPath);
+  const report = bestReport(info, snapshot.evaluations(), (c: Config) => renderForReview(rj.target, rj.params)(guestConfig(rj, c)), snapshot.location);
+  console.log(report ? "\n" + report.text : "no evaluation succeeded: there is no best configuration yet");
+  return 0;
 }
