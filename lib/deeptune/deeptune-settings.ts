@@ -18,6 +18,8 @@ export interface DeepTuneSettings {
   beta: number;
   /** Candidates predicted to crash with probability above this are dropped (unless nothing is left). */
   crashCap: number;
+  /** Keep only this share of candidates with the lowest predicted crash probability (1 = no relative filter). */
+  crashKeep: number;
   /** Widths of the dense layers. */
   hidden: number[];
   dropout: number;
@@ -45,6 +47,7 @@ export const DEEPTUNE_DEFAULTS: DeepTuneSettings = {
   gamma: 0.5, // see deeptune.md notes in README: 0.1 makes sigma ~1 for everything not on a centroid
   beta: 0.3,
   crashCap: 0.5,
+  crashKeep: 1,
   hidden: [64, 64],
   dropout: 0.1,
   rbfUnits: 32,
@@ -64,6 +67,7 @@ export const DEEPTUNE_SETTING_HELP: Record<string, string> = {
   gamma: `RBF width in z-scored latent units, > 0 (default ${DEEPTUNE_DEFAULTS.gamma})`,
   beta: `exploration vs. predicted performance in the acquisition, in [0, 1] (default ${DEEPTUNE_DEFAULTS.beta})`,
   crashCap: `drop candidates whose crash probability exceeds this, in (0, 1] (default ${DEEPTUNE_DEFAULTS.crashCap})`,
+  crashKeep: `keep only this share of candidates with the lowest crash probability, in (0, 1] (default ${DEEPTUNE_DEFAULTS.crashKeep})`,
   hidden: `dense layer widths, comma-separated (default ${DEEPTUNE_DEFAULTS.hidden.join(",")})`,
   dropout: `dropout rate in [0, 1) (default ${DEEPTUNE_DEFAULTS.dropout})`,
   rbfUnits: `centroids per RBF layer (default ${DEEPTUNE_DEFAULTS.rbfUnits})`,
@@ -95,6 +99,7 @@ export function validateSettings(s: DeepTuneSettings): DeepTuneSettings {
   if (!(s.gamma > 0) || !Number.isFinite(s.gamma)) bad("gamma", s.gamma, "a number > 0");
   if (!(s.beta >= 0 && s.beta <= 1)) bad("beta", s.beta, "a number in [0, 1]");
   if (!(s.crashCap > 0 && s.crashCap <= 1)) bad("crashCap", s.crashCap, "a number in (0, 1]");
+  if (!(s.crashKeep > 0 && s.crashKeep <= 1)) bad("crashKeep", s.crashKeep, "a number in (0, 1]");
   if (!(s.dropout >= 0 && s.dropout < 1)) bad("dropout", s.dropout, "a number in [0, 1)");
   if (!(s.learningRate > 0)) bad("learningRate", s.learningRate, "a number > 0");
   if (!(s.weightDecay >= 0)) bad("weightDecay", s.weightDecay, "a number >= 0");
@@ -115,6 +120,7 @@ export function readSettings(options: SearcherOptions): DeepTuneSettings {
     gamma: n("gamma"),
     beta: n("beta", { min: 0, max: 1 }),
     crashCap: n("crashCap"),
+    crashKeep: n("crashKeep"),
     hidden: options.settings?.hidden === undefined ? d.hidden : parseHidden(options.settings.hidden),
     dropout: n("dropout"),
     rbfUnits: n("rbfUnits", { integer: true, min: 1 }),

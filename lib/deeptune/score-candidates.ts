@@ -24,6 +24,8 @@ export interface ScoreWeights {
   alpha: number;
   beta: number;
   crashCap: number;
+  /** Keep only this share of the candidates, those with the lowest crash probability (default 1 = all). */
+  crashKeep?: number;
 }
 
 /** Percentile ranks in [0, 1] (ties share their mean rank); a single value gets 0.5. */
@@ -59,12 +61,20 @@ export function scoreCandidates(c: CandidateScores, w: ScoreWeights): Float64Arr
   for (let i = 0; i < n; i++) sf[i] = explorationScore(c.sigma[i], c.nearestSq[i], w.alpha);
   const rg = percentileRanks(c.goodness);
   const rs = percentileRanks(sf);
+  // Relative filter: a weak crash model (AUC ~0.55 on the pools) rarely says p > 0.5, but its ranking
+  // still carries signal, so optionally keep only the safest share of the candidates.
+  let cap = w.crashCap;
+  const keep = w.crashKeep ?? 1;
+  if (keep < 1 && n > 1) {
+    const sorted = Array.from(c.crashProbability).sort((a, b) => a - b);
+    cap = Math.min(cap, sorted[Math.max(0, Math.ceil(keep * n) - 1)]);
+  }
   let kept = 0;
-  for (let i = 0; i < n; i++) if (c.crashProbability[i] <= w.crashCap) kept++;
+  for (let i = 0; i < n; i++) if (c.crashProbability[i] <= cap) kept++;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const p = c.crashProbability[i];
-    out[i] = kept > 0 && p > w.crashCap ? -Infinity : (1 - p) * ((1 - w.beta) * rg[i] + w.beta * rs[i]);
+    out[i] = kept > 0 && p > cap ? -Infinity : (1 - p) * ((1 - w.beta) * rg[i] + w.beta * rs[i]);
   }
   return out;
 }
