@@ -30,7 +30,7 @@ const wanted = readFileSync(join(root, "scripts/apt-packages.txt"), "utf8")
 const missing = wanted.filter((p) => !installed(p));
 // The VM image builder fetches guest packages with `apt-get download`, which needs package lists even
 // when every package above is already installed (a fresh container often ships without them).
-const haveLists = existsSync("/var/lib/apt/lists") && readdirSync("/var/lib/apt/lists").some((f) => f.endsWith("_Packages"));
+const haveLists = existsSync("/var/lib/apt/lists") && readdirSync("/var/lib/apt/lists").some((f) => f.includes("_Packages"));
 if (!haveLists && missing.length === 0 && process.getuid?.() === 0) {
   console.log("setup: apt-get update (no package lists yet; the VM image builder needs them)");
   sh("apt-get", ["update", "-q"], { stdio: ["ignore", "ignore", "inherit"] });
