@@ -88,7 +88,9 @@ test("simulated evaluations: a worker killed with SIGKILL mid-evaluation has its
   );
   victim.child.kill("SIGKILL");
   await victim.exited;
-  const rescuer = startWorker(cluster.url, 2, "--study", "sigkill", "--idle-exit", "3");
+  // Idle for long enough: on a quiet machine the rescuer starts at once, finds nothing to claim (the
+  // victim's evaluations are still leased) and, with a 3 s idle-exit, once left before they were re-queued.
+  const rescuer = startWorker(cluster.url, 2, "--study", "sigkill", "--idle-exit", "10");
   assert.equal(await exitOf(coord, "coordinator", 90_000), 0, coord.output());
   const rows = await studyRows("sigkill");
   assertComplete(rows, 4);
