@@ -177,17 +177,7 @@ export class DeepTuneSearcher implements Searcher {
 
   /** Fold one newly evaluated (or picked) row into every pool member's nearest distance. */
   private updatePoolDistances(row: Float32Array, nearest = this.poolNearest!): void {
-    const x = this.poolX!;
-    const d = this.width;
-    for (let i = 0, off = 0; i < nearest.length; i++, off += d) {
-      let s = 0;
-      for (let j = 0; j < d; j++) {
-        const t = x[off + j] - row[j];
-        s += t * t;
-      }
-      s /= d;
-      if (s < nearest[i]) nearest[i] = s;
-    }
+    updateNearest(this.poolX!, nearest.length, this.width, row, nearest);
   }
 
   private updateModel(): void {
