@@ -1,0 +1,21 @@
+/** The Unikraft driver: a `kind: unikraft` job target built from the user's checkout, booted in QEMU and benchmarked from the host. */
+export { DEFAULT_NET_ARGS, UNIKRAFT_DIR_ENV } from "./unikraft-target";
+export type { UnikraftTarget, UnikraftCheckout, UnikraftBuildSpec, UnikraftRootfs, UnikraftVm, UnikraftNet, UnikraftReady, UnikraftBenchmark, UnikraftBenchmarkTool } from "./unikraft-target";
+export { validateUnikraftTarget, type ValidateUnikraftTargetOptions } from "./validate-unikraft-target";
+export { unikraftEvaluator, mappingProblems, spellKconfigValue, type UnikraftEvaluatorOptions } from "./unikraft-evaluator";
+export { unikraftKconfigRequest, type KconfigRequest } from "./kconfig-request";
+export { mergeDotConfig, MERGE_MARKER } from "./merge-dot-config";
+export { resolveUnikraftPaths, assertUnikraftCheckout, type UnikraftPaths } from "./unikraft-paths";
+export { unikraftMakeArgv, type MakeGoal } from "./make-argv";
+export { unikernelQemuArgv, type UnikernelMachine } from "./qemu-argv";
+export { renderArgs, unikraftCommandLine } from "./command-line";
+export { probeExchange, probeOnce, freePort, type ProbeKind } from "./ready-probe";
+export { readRootfsDir, renderRootfsFiles, rootfsCpio } from "./rootfs";
+export { readUnikraftKconfig, listConfigUk } from "./read-unikraft-kconfig";
+export { buildUnikernel, unikraftBuildKey, findUnikernelImage, type UnikraftBuildResult, type UnikraftBuildStatus } from "./unikraft-builder";
+export { classifyUnikraftRun, consoleEvidence, type UnikraftRunTrace, type UnikraftClassification } from "./classify-unikraft-run";
+export { parseWrkOutput, type WrkResult } from "./parse-wrk-output";
+export { parseRedisBenchmarkOutput, redisTestMetricName } from "./parse-redis-benchmark-output";
+export { parseBenchmarkOutput, benchmarkMetricNames } from "./benchmark-metrics";
+export { runBenchmarkTool, type BenchmarkRun } from "./run-benchmark-tool";
+export { startUnikernel, type UnikernelProcess } from "./unikernel-process";
