@@ -23,7 +23,9 @@ export interface SlotPlan {
   core: string;
   node: number;
   llc: string;
-  /** Other slots on the same physical core (SMT siblings): the worst kind of neighbour. */
+  /** Other slots pinned to the very same CPU (only when more slots than CPUs were allowed): time-sliced. */
+  sharesCpuWith: number[];
+  /** Other slots on the same physical core (SMT siblings, or the same CPU): the worst kind of neighbour. */
   sharesCoreWith: number[];
   sharesLlcWith: number[];
   sharesNodeWith: number[];
@@ -83,14 +85,32 @@ function lexLess(a: number[], b: number[]): boolean {
   return false;
 }
 
+/** Distinct physical cores among `cpus` (SMT siblings count once). */
+export function physicalCoreCount(cpus: readonly CpuInfo[]): number {
+  return new Set(cpus.map((c) => c.core)).size;
+}
+
+export interface PlanOptions {
+  /**
+   * Allow more slots than CPUs: the extra slots share CPUs (least-shared first) and the report says so.
+   * Without it, more slots than CPUs is an error naming the flag to lower.
+   */
+  allowShared?: boolean;
+  /** The option that sets the slot count, for the error message (default --slots). */
+  flag?: string;
+}
+
 /**
  * Choose a CPU for each of `k` slots. Greedy: each next slot takes the CPU whose core, cache domain and
- * node are least used so far (in that order of importance); ties go to the lowest CPU number.
+ * node are least used so far (in that order of importance); ties go to the lowest CPU number. A CPU is
+ * reused only when every CPU already has a slot (and `allowShared` is set).
  */
-export function planSlots(cpus: readonly CpuInfo[], k: number): SlotPlan[] {
-  if (!Number.isInteger(k) || k < 1) throw new WayfinderError(`slots must be a positive integer, got ${k}`);
-  if (k > cpus.length) {
-    throw new WayfinderError(`cannot pin ${k} slots: this process may run on ${cpus.length} CPU(s) (${cpus.map((c) => c.cpu).join(",")}); use --slots ${cpus.length} or fewer`);
+export function planSlots(cpus: readonly CpuInfo[], k: number, opts: PlanOptions = {}): SlotPlan[] {
+  const flag = opts.flag ?? "--slots";
+  if (!Number.isInteger(k) || k < 1) throw new WayfinderError(`${flag} must be a positive integer, got ${k}`);
+  if (cpus.length === 0) throw new WayfinderError("no CPU is available to this process (empty Cpus_allowed_list)");
+  if (k > cpus.length && !opts.allowShared) {
+    throw new WayfinderError(`cannot pin ${k} slots: this process may run on ${cpus.length} CPU(s) (${cpus.map((c) => c.cpu).join(",")}); use ${flag} ${cpus.length} or fewer`);
   }
   const chosen: CpuInfo[] = [];
   const count = (key: (c: CpuInfo) => string | number, v: string | number) => chosen.filter((c) => key(c) === v).length;
@@ -98,8 +118,8 @@ export function planSlots(cpus: readonly CpuInfo[], k: number): SlotPlan[] {
     let best: CpuInfo | undefined;
     let bestScore: number[] = [];
     for (const c of cpus) {
-      if (chosen.includes(c)) continue;
-      const score = [count((x) => x.core, c.core), count((x) => x.llc, c.llc), count((x) => x.node, c.node), c.cpu];
+      if (chosen.includes(c) && i < cpus.length) continue;
+      const score = [count((x) => x.cpu, c.cpu), count((x) => x.core, c.core), count((x) => x.llc, c.llc), count((x) => x.node, c.node), c.cpu];
       if (!best || lexLess(score, bestScore)) {
         best = c;
         bestScore = score;
@@ -113,6 +133,7 @@ export function planSlots(cpus: readonly CpuInfo[], k: number): SlotPlan[] {
     core: c.core,
     node: c.node,
     llc: c.llc,
+    sharesCpuWith: chosen.flatMap((o, j) => (j !== slot && o.cpu === c.cpu ? [j] : [])),
     sharesCoreWith: chosen.flatMap((o, j) => (j !== slot && o.core === c.core ? [j] : [])),
     sharesLlcWith: chosen.flatMap((o, j) => (j !== slot && o.llc === c.llc ? [j] : [])),
     sharesNodeWith: chosen.flatMap((o, j) => (j !== slot && o.node === c.node ? [j] : [])),
@@ -122,8 +143,10 @@ export function planSlots(cpus: readonly CpuInfo[], k: number): SlotPlan[] {
 /** One line per slot saying what it is isolated from and what it still shares. */
 export function isolationReport(plan: readonly SlotPlan[]): string[] {
   return plan.map((s) => {
+    const smt = s.sharesCoreWith.filter((j) => !s.sharesCpuWith.includes(j));
     const shares = [
-      s.sharesCoreWith.length ? `its physical core (SMT) with slot ${s.sharesCoreWith.join(", ")}` : "",
+      s.sharesCpuWith.length ? `CPU ${s.cpu} itself (time-sliced, more slots than CPUs) with slot ${s.sharesCpuWith.join(", ")}` : "",
+      smt.length ? `its physical core (SMT) with slot ${smt.join(", ")}` : "",
       s.sharesLlcWith.length ? `last-level cache ${s.llc} with slot ${s.sharesLlcWith.join(", ")}` : "",
       s.sharesNodeWith.length ? `NUMA node ${s.node} (memory bandwidth) with slot ${s.sharesNodeWith.join(", ")}` : "",
     ].filter(Boolean);
