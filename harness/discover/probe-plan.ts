@@ -44,7 +44,7 @@ function walk(from: bigint, direction: "up" | "down", maxSteps: number): bigint[
 
 export function probeSequences(kind: "boolean" | "integer", def: bigint, maxSteps = 20): ProbeSequence[] {
   if (kind === "boolean") {
-    const up = def === 0n ? [1n, ...[2n, ...walk(2n, "up", maxSteps - 1)]] : [2n, ...walk(2n, "up", maxSteps - 1)];
+    const up = def === 0n ? [1n, 2n, ...walk(2n, "up", maxSteps - 2)] : [2n, ...walk(2n, "up", maxSteps - 1)];
     const down = def === 1n ? [0n, ...walk(0n, "down", maxSteps - 1)] : walk(0n, "down", maxSteps);
     return [{ direction: "up", values: up }, { direction: "down", values: down }];
   }
