@@ -18,6 +18,7 @@
  * meaning (conditions naming unknown parameters, pinned values and defaults outside their domains,
  * cycles), and reports each problem as file:line:column with the bad value and what is valid.
  * `target` is passed through untouched; the harness validates it with the same JobSource helper.
+ * Its `kind` (linux by default, or unikraft) says which harness reads it (harness/run/evaluator-for-job.ts).
  */
 import type { Direction, Phase, Value } from "../../lib/datasets/types";
 import { WayfinderError, quote } from "../../lib/errors";
@@ -36,6 +37,10 @@ export interface Objective {
   weight: number;
 }
 
+/** The kinds of target section the harness runs: a Linux guest (harness/vm) or a Unikraft unikernel (harness/unikraft). */
+export const TARGET_KINDS = ["linux", "unikraft"] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
 export interface Job {
   name: string;
   description?: string;
@@ -51,6 +56,11 @@ export interface Job {
   space: Space;
   /** The harness's section, as written. */
   target?: Record<string, unknown>;
+  /**
+   * Which harness the target section is for: `target.kind` as written, "linux" when not given. The
+   * schema only requires a string; harness/run/evaluator-for-job.ts rejects kinds not in TARGET_KINDS.
+   */
+  targetKind: string;
   /** The file with its syntax tree, to report problems in any section at file:line:column. */
   source: JobSource;
 }
@@ -144,6 +154,7 @@ export function jobFromSource(source: JobSource): Job {
     fixed: { ...space.fixed },
     space,
     target: raw.target,
+    targetKind: typeof raw.target?.kind === "string" ? raw.target.kind : "linux",
     source,
   };
 }
