@@ -18,7 +18,8 @@ import { ProgressReporter } from "../../run/progress";
 import { renderForReview } from "../../run/render-for-review";
 import { runStudy, type RunSummary } from "../../run/run-study";
 import { guestConfig, jobRecord, runnableJob, runnableJobFromText, type RunnableJob } from "../../run/runnable-job";
-import { vmEvaluator } from "../../run/vm-evaluator";
+import { parallelEvaluator, type ParallelEvaluator } from "../../run/parallel-evaluator";
+import { parallelNoiseWarnings, parallelStartNotes } from "../../run/parallel-noise-check";
 import { LIST_SEARCHER, ListSearcher, parseConfigList } from "../../run/list-searcher";
 import { preflight } from "../../vm/preflight";
 import { SqliteStudyStore } from "../../store/sqlite-study-store";
@@ -31,8 +32,9 @@ export const summary = "run <job> | run --resume <store>: specialise a VM for an
 
 const usage = `usage: wayfinder run <job.yaml> [--searcher random|grid|bayes|deeptune] [--budget N|DURATION]
                      [--repeats R] [--store FILE] [--seed S] [--set NAME=VALUE ...] [--no-deterministic]
+                     [--parallel K]
        wayfinder run <job.yaml> --configs FILE [--repeats R] [--store FILE]
-       wayfinder run --resume <store> [--budget N|DURATION]
+       wayfinder run --resume <store> [--budget N|DURATION] [--parallel K]
        wayfinder run <job.yaml> --store postgres://... [--study NAME] [--parallel K] [--lease S] [...]
        wayfinder run --resume postgres://... --study NAME [--budget N|DURATION]
 
@@ -53,12 +55,19 @@ options:
                        object or list, e.g. from wayfinder best --config-out): reproduces a result
   --no-deterministic   measure in real time instead of the job's -icount setting (noisier under TCG)
   --cache DIR          image cache (default .cache/wayfinder in the repository)
+  --parallel K         K evaluations at once on this host (default 1): K VMs, each in a slot process
+                       pinned with taskset to its own CPU (one per physical core first, spread over NUMA
+                       nodes and caches); the isolation each slot got is printed and recorded in every
+                       evaluation's provenance. The searcher is asked for a batch, so K distinct
+                       configurations are in flight; each result is recorded as it finishes. Warns when
+                       K exceeds the physical cores, and when repeat noise under parallel load or a mix
+                       of sequential and parallel real-time measurements makes results incomparable.
 
 many hosts (PostgreSQL store; evaluations run on "wayfinder worker --store <url>" processes):
   --store postgres://  coordinate the study through PostgreSQL: this process asks the searcher and
                        enqueues; nothing boots here
   --study NAME         the study's name in the store (default <job>-<searcher>-s<seed>)
-  --parallel K         evaluations in flight at once (default: the live workers' slots)
+  --parallel K         (PostgreSQL) evaluations in flight at once (default: the live workers' slots)
   --lease S            seconds without a worker heartbeat before its evaluation is re-queued (default 120)`;
 
 function timestamp(): string {
@@ -115,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const onPostgres = isPostgresUrl(o.resume ?? o.store ?? "");
   if (!onPostgres) {
-    for (const flag of ["study", "parallel", "lease"] as const) {
+    for (const flag of ["study", "lease"] as const) {
       if (o[flag] !== undefined) throw new WayfinderError(`--${flag} applies to a PostgreSQL store (--store postgres://...) only`);
     }
   }
@@ -204,6 +213,7 @@ export async function run(argv: string[]): Promise<number> {
   const searcher: Searcher = info.searcher === LIST_SEARCHER
     ? new ListSearcher(info.direction, stored.configs ?? [])
     : await createSearcher(info.searcher, { space: rj.job.space, direction: info.direction, seed: info.seed, settings: stored.searcherSettings ?? rj.job.search.settings });
+  const parallel = o.parallel !== undefined ? parsePositiveInt("--parallel", o.parallel) : 1;
   const reporter = new ProgressReporter(process.stdout, info.direction);
   const done = store.evaluations().filter((e) => e.state === "done").length;
   reporter.note(
@@ -216,7 +226,7 @@ export async function run(argv: string[]): Promise<number> {
   const onSignal = (sig: NodeJS.Signals) => {
     signals++;
     if (signals === 1) {
-      reporter.note(`${sig}: stopping the current evaluation (its VM is killed); continue with: wayfinder run --resume ${store.location}`);
+      reporter.note(`${sig}: stopping the running evaluation(s) (their VMs are killed); continue with: wayfinder run --resume ${store.location}`);
       ac.abort();
     } else {
       reporter.note(`${sig} again: exiting now`);
@@ -228,33 +238,41 @@ export async function run(argv: string[]): Promise<number> {
   process.on("SIGHUP", onSignal);
 
   const notes = new Set<string>();
-  const evaluate = vmEvaluator({
-    target: rj.target,
-    params: rj.params,
-    deterministic,
-    ...(o.cache ? { cacheDir: o.cache } : {}),
-    onNote: (n) => {
-      // KVM/TCG and similar notes repeat on every boot: show each once; image builds every time.
-      if (notes.has(n) && !/build/i.test(n)) return;
-      notes.add(n);
-      reporter.note(`note: ${n}`);
-    },
-  });
+  const onNote = (n: string, slot: number) => {
+    // KVM/TCG and similar notes repeat on every boot: show each once; image builds every time.
+    if (notes.has(n) && !/build/i.test(n)) return;
+    notes.add(n);
+    reporter.note(`note: ${parallel > 1 && slot >= 0 ? `[slot ${slot}] ` : ""}${n}`);
+  };
   let result: RunSummary;
+  let evaluator: ParallelEvaluator | undefined;
   try {
+    evaluator = await parallelEvaluator({
+      parallel, jobText: info.jobText, jobPath: info.jobPath, deterministic, ...(o.cache ? { cacheDir: o.cache } : {}), onNote,
+    });
+    for (const line of evaluator.isolation) reporter.note(`isolation: ${line}`);
+    for (const w of evaluator.warnings) reporter.note(`warning: ${w}`);
+    for (const w of parallelStartNotes({ parallel, repeats: info.repeats, deterministic: deterministic ?? rj.target.vm.deterministic })) reporter.note(`warning: ${w}`);
+    const ev = evaluator;
     result = await runStudy({
       store,
       searcher,
-      evaluate: (req) => evaluate({ ...req, config: guestConfig(rj, req.config) }),
+      parallel,
+      evaluate: (req, slot) => ev.evaluate(req, slot),
       signal: ac.signal,
       host: hostname(),
-      onStart: ({ seq, rerun, isDefault }) => reporter.started(seq, isDefault ? "default configuration" : rerun ? "re-run of an interrupted evaluation" : ""),
+      onStart: ({ seq, rerun, isDefault, slot }) => {
+        const what = isDefault ? "default configuration" : rerun ? "re-run of an interrupted evaluation" : "";
+        const where = parallel > 1 ? `slot ${slot}, CPU ${ev.plan[slot].cpu}` : "";
+        reporter.started(seq, [what, where].filter(Boolean).join("; "));
+      },
       onProgress: (p) => reporter.progress(p),
     });
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     process.off("SIGHUP", onSignal);
+    await evaluator?.close();
     searcher.dispose?.();
     reporter.finish();
   }
@@ -269,6 +287,7 @@ export async function run(argv: string[]): Promise<number> {
     error: "stopped by an error",
   };
   console.log(`\n${why[result.reason]}. ${n} evaluation(s) recorded in ${store.location}, ${failed} failed.`);
+  for (const w of parallelNoiseWarnings(result.evaluations)) console.log(`warning: ${w}`);
   if (result.reason === "harness-broken") {
     const last = result.evaluations.filter((e) => e.state === "done").at(-1);
     if (last?.outcome && !last.outcome.ok) console.log(`last failure (${last.outcome.phase}): ${last.outcome.evidence ?? ""}`);
