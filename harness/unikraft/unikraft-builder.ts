@@ -78,8 +78,11 @@ export async function buildUnikernel(o: BuildUnikernelOptions): Promise<Unikraft
   const seconds = () => (Date.now() - t0) / 1000;
   const { paths, build, requested } = o;
   const baseFile = join(paths.app, build.baseConfig ?? ".wayfinder-base.config");
-  // The first build saves the app's own .config as the base, so later builds never start from a previous permutation's.
-  if (!build.baseConfig && !existsSync(baseFile) && existsSync(join(paths.app, ".config"))) copyFileSync(join(paths.app, ".config"), baseFile);
+  // The first build saves the app's own .config (or an empty one) as the base, so later builds never start from a previous permutation's.
+  if (!build.baseConfig && !existsSync(baseFile)) {
+    if (existsSync(join(paths.app, ".config"))) copyFileSync(join(paths.app, ".config"), baseFile);
+    else writeFileSync(baseFile, "");
+  }
   const baseText = existsSync(baseFile) ? readFileSync(baseFile, "utf8") : "";
   if (build.baseConfig && !existsSync(baseFile)) throw new WayfinderError(`target.build.baseConfig ${quote(build.baseConfig)}: no such file in ${paths.app}`);
   const key = unikraftBuildKey(paths, build, baseText, requested);

@@ -1,0 +1,83 @@
+// A miniature Unikraft-shaped checkout for the layer above the real thing (builder and evaluator): core,
+// libs and app with Config.uk files, an app Makefile whose `olddefconfig` resolves .config with the real
+// Kconfig resolver (python3-kconfiglib, run by /usr/bin/python3: Debian's package) and whose default goal compiles a C file with the real compiler.
+// Its "image" is an object file, so QEMU refuses to boot it: a real boot failure. The end-to-end test with
+// an actual Unikraft checkout is unikraft-e2e.test.ts (needs WAYFINDER_UNIKRAFT_DIR).
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export function makeMiniCheckout(): string {
+  const root = mkdtempSync(join(tmpdir(), "wf-mini-unikraft-"));
+  const w = (rel: string, text: string) => {
+    mkdirSync(join(root, rel, ".."), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  };
+  w("unikraft/Config.uk", `
+config HZ
+	int "Timer frequency"
+	range 10 1000
+	default 100
+
+choice
+	prompt "Allocator"
+	default LIBUKALLOCBBUDDY
+
+config LIBUKALLOCBBUDDY
+	bool "binary buddy"
+
+config LIBTLSF
+	bool "TLSF"
+endchoice
+
+config LIBUKDEBUG_TRACEPOINTS
+	bool "Tracepoints"
+`);
+  w("libs/lwip/Config.uk", `
+menuconfig LIBLWIP
+	bool "lwIP"
+	default y
+
+if LIBLWIP
+config LWIP_NUM_TCPCON
+	int "TCP connections"
+	default 64
+
+config LWIP_POOLS
+	bool "Memory pools"
+	depends on LWIP_POOLS_SUPPORTED
+endif
+
+config LWIP_POOLS_SUPPORTED
+	bool
+`);
+  w("apps/mini/Config.uk", `
+config APPMINI
+	bool
+	default y
+`);
+  w("apps/mini/main.c", `#if HZ == 300
+#error "HZ=300 is not supported by this app"
+#endif
+int mini_hz = HZ;
+`);
+  // Tabs are required by make.
+  w("apps/mini/Makefile", [
+    "UK_ROOT ?= ../../unikraft",
+    "LIBS ?=",
+    "-include .config",
+    "SRCS := $(UK_ROOT)/Config.uk $(addsuffix /Config.uk,$(subst :, ,$(LIBS))) Config.uk",
+    "all:",
+    "\tmkdir -p build",
+    "\tgcc -c -DHZ=$(CONFIG_HZ) -o build/main.o main.c",
+    "\tcp build/main.o build/mini_qemu-x86_64",
+    "olddefconfig:",
+    "\tmkdir -p build",
+    "\tprintf 'mainmenu \"mini\"\\n' > build/top.uk",
+    "\tfor f in $(SRCS); do printf 'source \"%s\"\\n' \"$$f\" >> build/top.uk; done",
+    "\t/usr/bin/python3 -c 'import kconfiglib; k = kconfiglib.Kconfig(\"build/top.uk\", warn=False); k.load_config(\".config\"); k.write_config(\".config\")'",
+    ".PHONY: all olddefconfig",
+    "",
+  ].join("\n"));
+  return root;
+}
