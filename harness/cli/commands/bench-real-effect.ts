@@ -3,9 +3,10 @@
  * than the repeat noise, from recorded studies only (never typed by hand):
  *
  *   1. `--search S --configs-out DIR` writes what to re-measure, taken from the search study S:
- *      DIR/reproduce.json  the search's best, its OS part (application parameters at their defaults)
- *                          and its application part (OS parameters at their defaults);
- *      DIR/ablation.json   per parameter the best changed: that change alone, and the best without it.
+ *      DIR/reproduce.json  the search's best;
+ *      DIR/ablation.json   its OS part (application parameters at their defaults), its application part
+ *                          (OS parameters at their defaults), and per parameter the best changed: that
+ *                          change alone (and with --leave-one-out the best without it).
  *      Both are run with `wayfinder run <job> --configs FILE --repeats R` (a fresh study: new boots).
  *   2. `--search S... --reproduce R... [--ablation A...] --write` writes the BENCHMARKS.md section
  *      "real-effect": the search, the re-measured default and best with their repeat noise, the
@@ -35,8 +36,9 @@ const usage = `usage: wayfinder bench real-effect --search STUDY --configs-out D
        wayfinder bench real-effect --search STUDY [--search STUDY ...] --reproduce STUDY [--reproduce STUDY ...]
                                    [--ablation STUDY ...] [--command TEXT ...] [--note TEXT ...] [--write] [--out FILE]
 
-Step 1 (--configs-out) writes DIR/reproduce.json (the search's best, its OS part and its application
-part) and DIR/ablation.json (each change of the best alone, and the best without it), to be measured with
+Step 1 (--configs-out) writes DIR/reproduce.json (the search's best) and DIR/ablation.json (its OS part,
+its application part, each of its changes alone on the default, and with --leave-one-out the best without
+each change), to be measured with
   wayfinder run <job> --configs DIR/reproduce.json --repeats 5 --store reproduce.sqlite
   wayfinder run <job> --configs DIR/ablation.json --store ablation.sqlite
 Step 2 prints the "real-effect" section from the studies (and with --write puts it in BENCHMARKS.md, or
@@ -267,14 +269,26 @@ function ablationLines(abl: Study, derived: Derived, dir: Direction): string[] {
   // Largest contribution first: what the best loses without the change, then the change alone.
   rows.sort((a, b) => (b.lost ?? -Infinity) - (a.lost ?? -Infinity) || (b.soloGain ?? -Infinity) - (a.soloGain ?? -Infinity));
   const cell = (x: number | undefined, g: number | undefined) => (x === undefined ? "not measured" : `${formatValue(x)} (${formatGain(g!)})`);
+  const part = (label: string, c: Config) => {
+    const x = v(c);
+    return `- ${label}: ${x === undefined ? "not measured" : `${formatValue(x)} (${formatGain(gain(x, dv, dir))} over the default)`}`;
+  };
+  const anyWithout = rows.some((r) => r.w !== undefined);
   return [
     `Study \`${abl.location}\` (${abl.info.repeats} boot(s) each): the default measured ${formatValue(dv)}` +
       (bv !== undefined ? `, the best ${formatValue(bv)} (${formatGain(gain(bv, dv, dir))})` : "") +
-      ". \"alone\" is the default with only that change (gain over the default); \"best without it\" is the best with that parameter back at its default (and how much better the best is than that).",
+      `. "alone" is the default with only that change (gain over the default)` +
+      (anyWithout ? `; "best without it" is the best with that parameter back at its default (and how much better the best is than that).` : "."),
     "",
-    "| parameter | best's value | alone | best without it |",
-    "|---|---|---|---|",
-    ...rows.map((r) => `| ${r.k} | ${derived.best[r.k]} | ${cell(r.s, r.soloGain)} | ${cell(r.w, r.lost)} |`),
+    part("its OS part (runtime + boot parameters of the best, application at the default)", derived.osPart),
+    part("its application part (application parameters of the best, OS at the default)", derived.appPart),
+    "",
+
+    anyWithout ? "| parameter | best's value | alone | best without it |" : "| parameter | default | best's value | alone (gain over the default) |",
+    anyWithout ? "|---|---|---|---|" : "|---|---|---|---|",
+    ...rows.map((r) => anyWithout
+      ? `| ${r.k} | ${derived.best[r.k]} | ${cell(r.s, r.soloGain)} | ${cell(r.w, r.lost)} |`
+      : `| ${r.k} | ${def.config[r.k]} | ${derived.best[r.k]} | ${cell(r.s, r.soloGain)} |`),
   ];
 }
 
@@ -368,6 +382,7 @@ export async function run(argv: string[]): Promise<number> {
         command: { type: "string", multiple: true },
         note: { type: "string", multiple: true },
         write: { type: "boolean" },
+        "leave-one-out": { type: "boolean" },
         out: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -386,12 +401,14 @@ export async function run(argv: string[]): Promise<number> {
     const search = openStudy(o.search[0]);
     const d = deriveFromSearch(search);
     mkdirSync(o["configs-out"], { recursive: true });
-    const reproduce = [d.best, d.osPart, d.appPart];
-    const ablation = d.changed.flatMap((k) => [d.solo.get(k)!, d.without.get(k)!]);
-    writeFileSync(join(o["configs-out"], "reproduce.json"), JSON.stringify(reproduce, null, 2) + "\n");
+    // Under -icount one boot per configuration is exact (repeats agree), so the attribution runs once
+    // each; the best itself is re-measured with repeats in its own study.
+    const ablation = [d.osPart, d.appPart, ...d.changed.map((k) => d.solo.get(k)!)];
+    if (o["leave-one-out"]) ablation.push(...d.changed.map((k) => d.without.get(k)!));
+    writeFileSync(join(o["configs-out"], "reproduce.json"), JSON.stringify([d.best], null, 2) + "\n");
     writeFileSync(join(o["configs-out"], "ablation.json"), JSON.stringify(ablation, null, 2) + "\n");
-    console.log(`${o["configs-out"]}/reproduce.json: the best, its OS part, its application part; ` +
-      `${o["configs-out"]}/ablation.json: ${ablation.length} configurations (${d.changed.length} changed parameters: ${d.changed.join(", ")})`);
+    console.log(`${o["configs-out"]}/reproduce.json: the search's best; ${o["configs-out"]}/ablation.json: ${ablation.length} configurations ` +
+      `(its OS part, its application part, each of its ${d.changed.length} changes alone${o["leave-one-out"] ? ", the best without each" : ""}: ${d.changed.join(", ")})`);
     return 0;
   }
   if (!o.reproduce?.length) throw new WayfinderError("bench real-effect needs --reproduce STUDY (a `wayfinder run --configs` study) or --configs-out DIR; see --help");
