@@ -236,7 +236,9 @@ export function unikraftEvaluator(opts: UnikraftEvaluatorOptions): Evaluator {
       const benchStart = Date.now();
       if (target.benchmark.tool === "console") {
         // The unikernel runs its own benchmark and exits; its console is the output.
-        const done = await Promise.race([vm.exit.then(() => true), sleep(target.timeouts.benchmarkS * 1000).then(() => false)]);
+        let timer: NodeJS.Timeout | undefined;
+        const done = await Promise.race([vm.exit.then(() => true), new Promise<boolean>((r) => (timer = setTimeout(() => r(false), target.timeouts.benchmarkS * 1000)))]);
+        clearTimeout(timer);
         const out = vm.console();
         let metrics: Record<string, number> | undefined;
         let parseError: string | undefined;

@@ -1,8 +1,8 @@
 // A miniature Unikraft-shaped checkout for the layer above the real thing (builder and evaluator): core,
 // libs and app with Config.uk files, an app Makefile whose `olddefconfig` resolves .config with the real
-// Kconfig resolver (python3-kconfiglib, run by /usr/bin/python3: Debian's package) and whose default goal compiles a C file with the real compiler.
-// Its "image" is an object file, so QEMU refuses to boot it: a real boot failure. The end-to-end test with
-// an actual Unikraft checkout is unikraft-e2e.test.ts (needs WAYFINDER_UNIKRAFT_DIR).
+// Kconfig resolver (python3-kconfiglib, run by /usr/bin/python3: Debian's package) and whose default goal
+// assembles and links a tiny multiboot kernel that QEMU boots for real: it prints its CONFIG_HZ and exits.
+// The end-to-end test with an actual Unikraft checkout is unikraft-e2e.test.ts (needs WAYFINDER_UNIKRAFT_DIR).
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -56,11 +56,36 @@ config APPMINI
 	bool
 	default y
 `);
-  w("apps/mini/main.c", `#if HZ == 300
+  // A 32-bit multiboot kernel, booted by QEMU's -kernel like Unikraft's x86_64 kvm/qemu platform: it prints
+  // a banner and "ops/s: <CONFIG_HZ>" on COM1, then triple-faults so that QEMU (-no-reboot) exits.
+  w("apps/mini/boot.S", `#if HZ == 300
 #error "HZ=300 is not supported by this app"
 #endif
-int mini_hz = HZ;
+	.section .multiboot
+	.align 4
+	.long 0x1BADB002
+	.long 0
+	.long -0x1BADB002
+	.section .text
+	.globl _start
+_start:
+	mov $msg, %esi
+1:	lodsb
+	test %al, %al
+	jz 2f
+	mov $0x3f8, %dx
+	out %al, %dx
+	jmp 1b
+2:	lidt idt0
+	int3
+	.section .data
+idt0:	.word 0
+	.long 0
+msg:	.ascii "Powered by mini-unikraft\\nmini: ops/s: "
+	.ascii HZ_STR
+	.asciz "\\n"
 `);
+  w("apps/mini/link.ld", "ENTRY(_start)\nSECTIONS {\n  . = 0x100000;\n  .text : { *(.multiboot) *(.text) }\n  .data : { *(.data) }\n  .bss : { *(.bss) }\n}\n");
   // Tabs are required by make.
   w("apps/mini/Makefile", [
     "UK_ROOT ?= ../../unikraft",
@@ -69,8 +94,8 @@ int mini_hz = HZ;
     "SRCS := $(UK_ROOT)/Config.uk $(addsuffix /Config.uk,$(subst :, ,$(LIBS))) Config.uk",
     "all:",
     "\tmkdir -p build",
-    "\tgcc -c -DHZ=$(CONFIG_HZ) -o build/main.o main.c",
-    "\tcp build/main.o build/mini_qemu-x86_64",
+    "\tgcc -m32 -c -DHZ=$(CONFIG_HZ) -DHZ_STR='\"$(CONFIG_HZ)\"' -o build/boot.o boot.S",
+    "\tld -m elf_i386 --no-warn-rwx-segments -T link.ld -o build/mini_qemu-x86_64 build/boot.o",
     "olddefconfig:",
     "\tmkdir -p build",
     "\tprintf 'mainmenu \"mini\"\\n' > build/top.uk",
