@@ -141,7 +141,10 @@ export function vmEvaluator(opts: VmEvaluatorOptions): Evaluator {
       timings.kernelConfigS = built.timings.configS;
       timings.kernelBuildS = built.timings.buildS;
       timings.totalS = (timings.totalS ?? 0) + built.timings.totalS;
-      Object.assign(provenance, { kernelBuild: built.status, kernelRequest: built.requestKey, kernelConfig: built.configHash, ...(built.cacheHit ? { kernelCacheHit: built.cacheHit } : {}) });
+      Object.assign(provenance, {
+        kernelBuild: built.status, kernelRequest: built.requestKey, kernelConfig: built.configHash,
+        ...(built.cacheHit ? { kernelCacheHit: built.cacheHit } : {}), ...(built.compiled !== undefined ? { kernelCompiled: built.compiled } : {}),
+      });
     }
     return {
       outcome: r.outcome,
