@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { SqliteStudyStore, configKey } from "../../harness/store";
 import { runStudy } from "../../harness/run";
 import { parallelLaunchCount } from "../../harness/run/parallel-launch-count";
+import { planWarnings } from "../../harness/run/parallel-evaluator";
 import { isolationReport, planSlots, type CpuInfo } from "../../harness/queue/cpu-topology";
 import type { Config } from "../../lib/search/searcher";
 import type { EvaluationReport, EvaluationRequest } from "../../harness/run/evaluator";
@@ -202,4 +203,13 @@ test("planSlots on this machine's shape (2 CPUs, 2 cores, one LLC): 2 slots shar
   assert.deepEqual(p3.map((s) => s.sharesCpuWith), [[2], [], [0]]);
   assert.match(isolationReport(p3)[2], /^slot 2: CPU 0 .*shares CPU 0 itself \(time-sliced, more slots than CPUs\) with slot 0; last-level cache/);
   assert.doesNotMatch(isolationReport(p3)[2], /SMT/, "the same CPU is not reported again as an SMT sibling");
+});
+
+test("more slots than physical cores is warned about, naming the cores and what the slots share", () => {
+  const smt: CpuInfo[] = [0, 1].map((cpu) => ({ cpu, core: "0:0", node: 0, llc: "0-1" })); // 1 core, 2 SMT threads
+  const plan2 = planSlots(smt, 2);
+  assert.match(planWarnings(plan2, 1, 2).join(), /--parallel 2 exceeds the 1 physical core\(s\) this process may use \(2 CPU\(s\)\): slots share cores \(SMT siblings\)/);
+  assert.match(planWarnings(planSlots(smt, 3, { allowShared: true }), 1, 2).join(), /slots share CPUs \(time-sliced\)/);
+  const two: CpuInfo[] = [0, 1].map((cpu) => ({ cpu, core: `0:${cpu}`, node: 0, llc: "0-1" }));
+  assert.deepEqual(planWarnings(planSlots(two, 2), 2, 2), []);
 });
