@@ -11,7 +11,10 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { WayfinderError } from "../../lib/errors";
 import type { Parameter } from "../../lib/space/parameter";
-import { readUnikraftKconfig, resolveUnikraftPaths, unikraftEvaluator, validateUnikraftTarget, type UnikraftTarget } from "../../harness/unikraft/index";
+import { createConnection } from "node:net";
+import {
+  freePort, probeOnce, readUnikraftKconfig, resolveUnikraftPaths, startUnikernel, unikernelQemuArgv, unikraftEvaluator, validateUnikraftTarget, type UnikraftTarget,
+} from "../../harness/unikraft/index";
 import { makeMiniCheckout } from "./mini-checkout";
 
 const need = ["make", "gcc", "qemu-system-x86_64", "wrk"];
@@ -101,6 +104,42 @@ test("the whole path succeeds with a console benchmark: the measured value is th
   assert.deepEqual(r.metrics, { ops: 1000 });
   assert.ok((r.timings?.boot ?? -1) >= 0 && (r.timings?.build ?? -1) > 0);
   assert.equal((r.provenance?.qemuArgs as string[]).includes("-netdev"), false, "no network without net:");
+});
+
+test("an application that never answers: the probe is not fooled by QEMU accepting on the forwarded port; boot timeout; abort kills QEMU", async (t) => {
+  if (why) return t.skip(why);
+  const stay = { ...target, build: { ...target.build, kconfig: { LIBUKDEBUG_TRACEPOINTS: "y" } }, timeouts: { bootS: 3, benchmarkS: 10 } };
+  const ev = unikraftEvaluator({ target: stay, parameters, objective: "throughput", cacheDir: cache, env: { WAYFINDER_UNIKRAFT_DIR: root } });
+  const r = await run(ev, base);
+  assert.deepEqual(r.outcome, { ok: false, phase: "boot", evidence: "the application did not answer within 3 s of boot; console:\nPowered by mini-unikraft\nmini: ops/s: 100" });
+  // The same image booted directly: a plain TCP connect to the forward succeeds (QEMU accepts), the HTTP probe does not.
+  const image = join(cache, "unikraft-builds", String(r.provenance?.buildKey), "image");
+  const port = await freePort();
+  const { file, args } = unikernelQemuArgv({ qemu: "qemu-system-x86_64", accel: "tcg", memoryMiB: 16, cpus: 1, kernel: image, append: "", hostPort: port, guestPort: 80 });
+  const vm = startUnikernel(file, args);
+  try {
+    let connected = false;
+    for (let i = 0; i < 40 && !connected; i++) {
+      connected = await new Promise<boolean>((res) => {
+        const s = createConnection({ host: "127.0.0.1", port }, () => { s.destroy(); res(true); });
+        s.on("error", () => res(false));
+      });
+      if (!connected) await new Promise((res) => setTimeout(res, 100));
+    }
+    assert.ok(connected, "QEMU listens on the forwarded port");
+    assert.equal(await probeOnce({ kind: "http", path: "/" }, port, 1000), false);
+    assert.equal(vm.exited(), false);
+  } finally {
+    vm.kill();
+    await vm.exit;
+  }
+  // Interrupting the run kills the VM promptly and the evaluation reports the interruption.
+  const slow = unikraftEvaluator({ target: { ...stay, timeouts: { bootS: 60, benchmarkS: 10 } }, parameters, objective: "throughput", cacheDir: cache, env: { WAYFINDER_UNIKRAFT_DIR: root } });
+  const ac = new AbortController();
+  const t0 = Date.now();
+  setTimeout(() => ac.abort(), 1500);
+  await assert.rejects(slow({ config: base, seq: 2, repeat: 0, signal: ac.signal }), /interrupted/);
+  assert.ok(Date.now() - t0 < 10_000, `stopped after ${Date.now() - t0} ms`);
 });
 
 test("a value olddefconfig drops (unmet dependency) is a bad configuration naming the dependency, not a success", async (t) => {

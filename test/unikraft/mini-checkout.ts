@@ -57,7 +57,8 @@ config APPMINI
 	default y
 `);
   // A 32-bit multiboot kernel, booted by QEMU's -kernel like Unikraft's x86_64 kvm/qemu platform: it prints
-  // a banner and "ops/s: <CONFIG_HZ>" on COM1, then triple-faults so that QEMU (-no-reboot) exits.
+  // a banner and "ops/s: <CONFIG_HZ>" on COM1, then triple-faults so that QEMU (-no-reboot) exits; built
+  // with CONFIG_LIBUKDEBUG_TRACEPOINTS=y it halts forever instead (an application that never answers).
   w("apps/mini/boot.S", `#if HZ == 300
 #error "HZ=300 is not supported by this app"
 #endif
@@ -76,7 +77,13 @@ _start:
 	mov $0x3f8, %dx
 	out %al, %dx
 	jmp 1b
-2:	lidt idt0
+2:
+#ifdef STAY
+3:	cli
+	hlt
+	jmp 3b
+#endif
+	lidt idt0
 	int3
 	.section .data
 idt0:	.word 0
@@ -94,7 +101,7 @@ msg:	.ascii "Powered by mini-unikraft\\nmini: ops/s: "
     "SRCS := $(UK_ROOT)/Config.uk $(addsuffix /Config.uk,$(subst :, ,$(LIBS))) Config.uk",
     "all:",
     "\tmkdir -p build",
-    "\tgcc -m32 -c -DHZ=$(CONFIG_HZ) -DHZ_STR='\"$(CONFIG_HZ)\"' -o build/boot.o boot.S",
+    "\tgcc -m32 -c -DHZ=$(CONFIG_HZ) -DHZ_STR='\"$(CONFIG_HZ)\"' $(if $(filter y,$(CONFIG_LIBUKDEBUG_TRACEPOINTS)),-DSTAY) -o build/boot.o boot.S",
     "\tld -m elf_i386 --no-warn-rwx-segments -T link.ld -o build/mini_qemu-x86_64 build/boot.o",
     "olddefconfig:",
     "\tmkdir -p build",
