@@ -143,6 +143,17 @@ export function guestConfig(rj: RunnableJob, config: Config): Config {
   return out;
 }
 
+/**
+ * Only what the guest itself is given (no compile-time values): what a review of a configuration
+ * renders with the VM harness's config layer, which knows nothing of kernel builds.
+ */
+export function reviewConfig(rj: RunnableJob, config: Config): Config {
+  const bound = new Set(rj.params.map((p) => p.name));
+  const out: Config = {};
+  for (const [k, v] of Object.entries(config)) if (bound.has(k)) out[k] = v;
+  return out;
+}
+
 /** The plain-JSON form of a job kept in the store next to its verbatim text. */
 export function jobRecord(job: Job): unknown {
   const { source: _source, space: _space, ...rest } = job;

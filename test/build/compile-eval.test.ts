@@ -14,7 +14,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadJob, parseJob } from "../../harness/jobs/job";
-import { guestConfig, runnableJob } from "../../harness/run/runnable-job";
+import { guestConfig, reviewConfig, runnableJob } from "../../harness/run/runnable-job";
+import { renderForReview } from "../../harness/run/render-for-review";
 import { vmEvaluator, type CompileTimeBuilder } from "../../harness/run/vm-evaluator";
 import type { KernelBuildResult } from "../../harness/build/kernel-builder";
 import type { EvaluationRequest, EvaluationResult } from "../../harness/vm/evaluator";
@@ -65,6 +66,9 @@ test("the example job: compile-time parameters become Kconfig options of target.
   assert.equal(rj.params.length, 0, "no guest-side parameter");
   // the compile-time values reach the evaluator (they stay out of the guest: see below)
   assert.deepEqual(guestConfig(rj, { ...def, other: 1 }), def);
+  // a review renders only what the guest is given
+  assert.deepEqual(reviewConfig(rj, def), {});
+  assert.match(renderForReview(rj.target, rj.params)(reviewConfig(rj, def)).cmdline, /console=ttyS0/);
 });
 
 test("bad build sections and compile-time jobs without one are refused at the job's line", () => {
