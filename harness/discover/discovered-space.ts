@@ -123,7 +123,8 @@ export function spaceJobText(r: DiscoveryResult, opts: SpaceJobOptions): string 
     `Runtime space discovered on ${r.kernel} (${r.accel}), roots ${r.roots.join(", ")}${opts.command ? `, by: ${opts.command}` : ""}.`,
     `${s.types.total} writable files: ${Object.entries(s.types).filter(([k]) => k !== "total").map(([k, v]) => `${v} ${k}`).join(", ")}; ${params.length} in the space.`,
     `${s.probes.total} probes in ${s.boots} boots (${s.probes.accepted} accepted, ${s.probes.rejected} rejected, ${s.probes.differs} read back differently, ${s.probes.crashed} crashed the guest).`,
-    ...r.parameters.filter((p) => (p.crashUp ?? p.crashDown) !== undefined).map((p) => `crash bound: ${p.path} ${p.crashUp !== undefined ? `up at ${p.crashUp}` : ""}${p.crashDown !== undefined ? ` down at ${p.crashDown}` : ""}`),
+    ...r.parameters.filter((p) => (p.crashUp ?? p.crashDown) !== undefined)
+      .map((p) => `crash bound: ${p.path} ${[p.crashUp !== undefined ? `up at ${p.crashUp}` : "", p.crashDown !== undefined ? `down at ${p.crashDown}` : ""].filter(Boolean).join(", ")}`),
     ...r.parameters.filter((p) => p.max !== undefined && p.max > SAFE || p.min !== undefined && p.min < -SAFE).map((p) => `clamped to 2^53-1: ${p.path} accepted [${p.min}, ${p.max}]`),
     "Not in the space (kept at their defaults):",
     ...r.parameters.map((p) => [p.path, leftOut(p)] as const).filter(([, why]) => why).map(([path, why]) => `  ${path}: ${why}`),
