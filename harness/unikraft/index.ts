@@ -4,6 +4,7 @@ export type { UnikraftTarget, UnikraftCheckout, UnikraftBuildSpec, UnikraftRootf
 export { validateUnikraftTarget, type ValidateUnikraftTargetOptions } from "./validate-unikraft-target";
 export { unikraftEvaluator, mappingProblems, spellKconfigValue, type UnikraftEvaluatorOptions } from "./unikraft-evaluator";
 export { unikraftKconfigRequest, type KconfigRequest } from "./kconfig-request";
+export { unboundParameters } from "./unbound-parameters";
 export { mergeDotConfig, MERGE_MARKER } from "./merge-dot-config";
 export { resolveUnikraftPaths, assertUnikraftCheckout, type UnikraftPaths } from "./unikraft-paths";
 export { unikraftMakeArgv, type MakeGoal } from "./make-argv";

@@ -7,7 +7,7 @@
  * (a thrown WayfinderError, which the loop records as a harness failure) rather than many outcomes.
  */
 import { createHash } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { WayfinderError, quote } from "../../lib/errors";
 import { normalizeConfigRequest, quoteConfigString, type KconfigTree, type RequestedValue } from "../../lib/kconfig";
@@ -27,6 +27,7 @@ import { freePort, probeOnce } from "./ready-probe";
 import { readRootfsDir, renderRootfsFiles, rootfsCpio } from "./rootfs";
 import { runBenchmarkTool } from "./run-benchmark-tool";
 import { buildUnikernel, type UnikraftBuildResult } from "./unikraft-builder";
+import { unboundParameters } from "./unbound-parameters";
 import { startUnikernel } from "./unikernel-process";
 import { assertUnikraftCheckout, resolveUnikraftPaths, type UnikraftPaths } from "./unikraft-paths";
 import type { UnikraftTarget } from "./unikraft-target";
@@ -92,8 +93,15 @@ export function unikraftEvaluator(opts: UnikraftEvaluatorOptions): Evaluator {
   let setup: Setup | undefined;
   const init = (): Setup => {
     if (setup) return setup;
+    const unbound = unboundParameters(target, opts.parameters);
+    if (unbound.length) {
+      throw new WayfinderError(`parameter(s) ${unbound.join(", ")} reach nothing: they are not Kconfig values and no rootfs template, appArgs or benchmark argv names them as {{NAME}}; add them to a template (e.g. target.rootfs.files) or pin them (fixed:)`);
+    }
     const paths = resolveUnikraftPaths(target.checkout, opts.env ?? process.env);
     assertUnikraftCheckout(paths);
+    if (target.rootfs?.dir && !(existsSync(join(paths.app, target.rootfs.dir)) && statSync(join(paths.app, target.rootfs.dir)).isDirectory())) {
+      throw new WayfinderError(`target.rootfs.dir ${quote(target.rootfs.dir)}: ${join(paths.app, target.rootfs.dir)} is not a directory`);
+    }
     let tree: KconfigTree | undefined;
     try {
       tree = readUnikraftKconfig(paths);

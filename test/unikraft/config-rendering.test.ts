@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { parseDotConfig } from "../../lib/kconfig";
 import { WayfinderError } from "../../lib/errors";
 import {
-  MERGE_MARKER, mergeDotConfig, resolveUnikraftPaths, spellKconfigValue, unikraftKconfigRequest, unikraftMakeArgv, validateUnikraftTarget,
+  MERGE_MARKER, mergeDotConfig, unboundParameters, resolveUnikraftPaths, spellKconfigValue, unikraftKconfigRequest, unikraftMakeArgv, validateUnikraftTarget,
 } from "../../harness/unikraft/index";
 
 const params = [
@@ -118,4 +118,11 @@ test("bad target sections: each problem names the path, the value and what is va
   bad({ vm: { memoryMiB: 2 } }, /target.vm.memoryMiB: expected an integer from 4 to 65536, got 2/);
   bad({ ready: { kind: "tcp" } }, /target.ready.kind: "tcp" is not valid; expected http/);
   assert.throws(() => validateUnikraftTarget({ kind: "linux" }), /target.kind: expected kind: unikraft/);
+});
+
+test("parameters that reach nothing (not Kconfig, named by no template or argument) are found", () => {
+  // KEEPALIVE_TIMEOUT is declared not-Kconfig and no template names it; NUM_PARALLEL_CONNS feeds wrk -c.
+  assert.deepEqual(unboundParameters(target, [...params, { name: "EXTRA", phase: "application" }]), ["KEEPALIVE_TIMEOUT", "EXTRA"]);
+  const withTemplate = { ...target, rootfs: { files: [{ path: "/nginx.conf", format: "nginx" as const, template: "keepalive_timeout {{KEEPALIVE_TIMEOUT}}; # {{EXTRA}}" }] } };
+  assert.deepEqual(unboundParameters(withTemplate, [...params, { name: "EXTRA", phase: "application" }]), []);
 });

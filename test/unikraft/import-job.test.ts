@@ -78,6 +78,14 @@ test("unikraft-nginx simple: lwIP values as Kconfig (ACCESS_LOG as LIBDEVFS_DEV_
   assert.ok(unconverted.some((n) => /pinned unikraft@0.9.0, lib\/nginx@0.9.0/.test(n)));
 });
 
+test("a converted job whose templates are missing is refused before any build, naming the parameters that reach nothing", async (t) => {
+  if (!existsSync(join(root, "unikraft-nginx/simple-job.yaml"))) return t.skip("missing unikraft-nginx/simple-job.yaml");
+  const { job } = convert("unikraft-nginx/simple-job.yaml");
+  const e = evaluatorForJob(job, { env: { WAYFINDER_UNIKRAFT_DIR: "/nonexistent" } });
+  await assert.rejects(e.evaluate({ config: job.space.defaultConfig(), seq: 0, repeat: 0, signal: new AbortController().signal }),
+    /parameter\(s\) KEEPALIVE_TIMEOUT, .*PAYLOAD_SIZE reach nothing/);
+});
+
 test("unikraft-nginx big: ALLOCATOR's six script blocks become build.choices (the repeated tinyalloc block merged), conditional options stay compile-time", (t) => {
   if (!existsSync(join(root, "unikraft-nginx/big-job.yaml"))) return t.skip("missing unikraft-nginx/big-job.yaml");
   const { job, target, unconverted } = convert("unikraft-nginx/big-job.yaml");
