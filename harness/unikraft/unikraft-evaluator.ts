@@ -190,7 +190,9 @@ export function unikraftEvaluator(opts: UnikraftEvaluatorOptions): Evaluator {
         ? { status: "rejected", requested: String(config[name]), actual: lost.map((d) => `${d!.name}=${d!.actual ?? "(not set)"}`).join(", "), ...(lost[0]!.reason ? { detail: lost[0]!.reason } : {}) }
         : { status: symbols.length ? (build.status === "built" || build.status === "cached" ? "applied" : "requested") : "rendered", requested: String(config[name]) };
     }
-    for (const [name, v] of Object.entries(config)) if (!(name in paramStatus)) paramStatus[name] = { status: "rendered", requested: String(v) };
+    // Values that go into the initrd, the command line or the benchmark are "rendered" once those are built.
+    const rendered = Object.keys(config).filter((name) => !(name in paramStatus));
+    for (const name of rendered) paramStatus[name] = { status: "requested", requested: String(config[name]) };
     if (build.status !== "built" && build.status !== "cached") {
       logExcerpt = build.logTail ?? "";
       return finish();
@@ -220,6 +222,8 @@ export function unikraftEvaluator(opts: UnikraftEvaluatorOptions): Evaluator {
       trace.configProblems = [e.message];
       return finish();
     }
+
+    for (const name of rendered) paramStatus[name]!.status = "rendered";
 
     // 4. Boot, wait for the application, benchmark.
     const { file, args } = unikernelQemuArgv({

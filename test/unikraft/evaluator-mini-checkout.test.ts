@@ -167,6 +167,8 @@ test("a compile error is a build failure whose evidence is the compiler's first 
   if (why) return t.skip(why);
   const r = await run(evaluator(), { ...base, HZ: 300 });
   assert.deepEqual(r.outcome.ok === false && r.outcome.phase, "build");
+  assert.equal(r.paramStatus?.CONNS?.status, "requested", "nothing was rendered for a failed build");
+  assert.equal(r.paramStatus?.HZ?.status, "requested");
   assert.match(r.outcome.ok === false ? r.outcome.evidence! : "", /^boot\.S:2:2: error: #error "HZ=300 is not supported by this app"\n[\s\S]*make: \*\*\* \[Makefile:\d+: all\] Error 1$/);
 });
 
