@@ -20,3 +20,4 @@ export { parseRedisBenchmarkOutput, redisTestMetricName } from "./parse-redis-be
 export { parseBenchmarkOutput, benchmarkMetricNames } from "./benchmark-metrics";
 export { runBenchmarkTool, type BenchmarkRun } from "./run-benchmark-tool";
 export { startUnikernel, type UnikernelProcess } from "./unikernel-process";
+export { convertWayfinderUnikraftJob, parseKraftScript, shellWords, type UnikraftJobConversion } from "./import-wayfinder-unikraft";
