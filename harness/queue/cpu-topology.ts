@@ -15,6 +15,8 @@ export interface CpuInfo {
   node: number;
   /** Last-level cache domain (the shared_cpu_list of the highest cache level), e.g. "0-1". */
   llc: string;
+  /** The level-2 cache domain when sysfs lists one below the last level, e.g. "0" (private) or "0-1". */
+  l2?: string;
 }
 
 export interface SlotPlan {
@@ -23,6 +25,9 @@ export interface SlotPlan {
   core: string;
   node: number;
   llc: string;
+  l2?: string;
+  /** Other slots sharing the level-2 cache (when known and not the last level). */
+  sharesL2With: number[];
   /** Other slots pinned to the very same CPU (only when more slots than CPUs were allowed): time-sliced. */
   sharesCpuWith: number[];
   /** Other slots on the same physical core (SMT siblings, or the same CPU): the worst kind of neighbour. */
@@ -66,17 +71,20 @@ export function readCpuTopology(sys = "/sys/devices/system", status = "/proc/sel
       const coreId = read(join(dir, "topology/core_id"));
       let llc = String(cpu);
       let level = -1;
+      let l2: string | undefined;
       const cacheDir = join(dir, "cache");
       if (existsSync(cacheDir)) {
         for (const idx of readdirSync(cacheDir).filter((d) => /^index\d+$/.test(d))) {
           const l = Number(read(join(cacheDir, idx, "level")));
+          if (l === 2) l2 = read(join(cacheDir, idx, "shared_cpu_list"));
           if (l > level) {
             level = l;
             llc = read(join(cacheDir, idx, "shared_cpu_list"));
           }
         }
       }
-      return { cpu, core: `${pkg}:${coreId}`, node: nodeOf.get(cpu) ?? 0, llc };
+      // L2 is reported on its own only when it is not already the last level.
+      return { cpu, core: `${pkg}:${coreId}`, node: nodeOf.get(cpu) ?? 0, llc, ...(l2 !== undefined && level > 2 ? { l2 } : {}) };
     });
 }
 
@@ -101,8 +109,8 @@ export interface PlanOptions {
 }
 
 /**
- * Choose a CPU for each of `k` slots. Greedy: each next slot takes the CPU whose core, cache domain and
- * node are least used so far (in that order of importance); ties go to the lowest CPU number. A CPU is
+ * Choose a CPU for each of `k` slots. Greedy: each next slot takes the CPU whose core, L2 domain (when
+ * known), last-level cache domain and node are least used so far (in that order of importance); ties go to the lowest CPU number. A CPU is
  * reused only when every CPU already has a slot (and `allowShared` is set).
  */
 export function planSlots(cpus: readonly CpuInfo[], k: number, opts: PlanOptions = {}): SlotPlan[] {
@@ -119,7 +127,7 @@ export function planSlots(cpus: readonly CpuInfo[], k: number, opts: PlanOptions
     let bestScore: number[] = [];
     for (const c of cpus) {
       if (chosen.includes(c) && i < cpus.length) continue;
-      const score = [count((x) => x.cpu, c.cpu), count((x) => x.core, c.core), count((x) => x.llc, c.llc), count((x) => x.node, c.node), c.cpu];
+      const score = [count((x) => x.cpu, c.cpu), count((x) => x.core, c.core), count((x) => x.l2 ?? "", c.l2 ?? ""), count((x) => x.llc, c.llc), count((x) => x.node, c.node), c.cpu];
       if (!best || lexLess(score, bestScore)) {
         best = c;
         bestScore = score;
@@ -133,6 +141,8 @@ export function planSlots(cpus: readonly CpuInfo[], k: number, opts: PlanOptions
     core: c.core,
     node: c.node,
     llc: c.llc,
+    ...(c.l2 !== undefined ? { l2: c.l2 } : {}),
+    sharesL2With: c.l2 === undefined ? [] : chosen.flatMap((o, j) => (j !== slot && o.l2 === c.l2 ? [j] : [])),
     sharesCpuWith: chosen.flatMap((o, j) => (j !== slot && o.cpu === c.cpu ? [j] : [])),
     sharesCoreWith: chosen.flatMap((o, j) => (j !== slot && o.core === c.core ? [j] : [])),
     sharesLlcWith: chosen.flatMap((o, j) => (j !== slot && o.llc === c.llc ? [j] : [])),
@@ -147,9 +157,11 @@ export function isolationReport(plan: readonly SlotPlan[]): string[] {
     const shares = [
       s.sharesCpuWith.length ? `CPU ${s.cpu} itself (time-sliced, more slots than CPUs) with slot ${s.sharesCpuWith.join(", ")}` : "",
       smt.length ? `its physical core (SMT) with slot ${smt.join(", ")}` : "",
+      s.sharesL2With.filter((j) => !s.sharesCoreWith.includes(j)).length ? `L2 cache ${s.l2} with slot ${s.sharesL2With.filter((j) => !s.sharesCoreWith.includes(j)).join(", ")}` : "",
       s.sharesLlcWith.length ? `last-level cache ${s.llc} with slot ${s.sharesLlcWith.join(", ")}` : "",
       s.sharesNodeWith.length ? `NUMA node ${s.node} (memory bandwidth) with slot ${s.sharesNodeWith.join(", ")}` : "",
     ].filter(Boolean);
-    return `slot ${s.slot}: CPU ${s.cpu} (core ${s.core}, NUMA node ${s.node}, LLC ${s.llc})` + (shares.length ? `; shares ${shares.join("; ")}` : "; isolated from the other slots");
+    const l2 = s.l2 !== undefined ? `, L2 ${s.l2}${s.sharesL2With.length ? "" : " private"}` : "";
+    return `slot ${s.slot}: CPU ${s.cpu} (core ${s.core}, NUMA node ${s.node}${l2}, LLC ${s.llc})` + (shares.length ? `; shares ${shares.join("; ")}` : "; isolated from the other slots");
   });
 }

@@ -163,8 +163,8 @@ export class ParallelSlots {
       provenance: {
         ...report.provenance,
         slot: {
-          slot, parallel: this.o.plan.length, cpu: p.cpu, core: p.core, numaNode: p.node, llc: p.llc, allowedCpus: l.info!.cpus, pinned: l.info!.pinned,
-          sharesCpuWith: p.sharesCpuWith, sharesCoreWith: p.sharesCoreWith, sharesLlcWith: p.sharesLlcWith, sharesNodeWith: p.sharesNodeWith,
+          slot, parallel: this.o.plan.length, cpu: p.cpu, core: p.core, numaNode: p.node, ...(p.l2 !== undefined ? { l2: p.l2 } : {}), llc: p.llc, allowedCpus: l.info!.cpus, pinned: l.info!.pinned,
+          sharesCpuWith: p.sharesCpuWith, sharesCoreWith: p.sharesCoreWith, sharesL2With: p.sharesL2With, sharesLlcWith: p.sharesLlcWith, sharesNodeWith: p.sharesNodeWith,
         },
       },
     };

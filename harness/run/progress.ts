@@ -42,11 +42,14 @@ export function formatProgressLine(p: RunProgress, direction: Direction): string
     parts.push("best -");
   }
   parts.push(`crashes ${(p.crashRate * 100).toFixed(0)}%`);
+  // With --parallel, how many evaluations are still running besides the one just reported.
+  if (p.running) parts.push(`running ${p.running}`);
   return parts.join("  ");
 }
 
 export function formatLogLine(p: RunProgress, direction: Direction): string {
-  const what = p.seq === 0 ? "default" : p.rerun ? "re-run after interruption" : "";
+  const what = [p.seq === 0 ? "default" : p.rerun ? "re-run after interruption" : "", p.slot !== undefined ? `slot ${p.slot}` : ""]
+    .filter(Boolean).join(", ");
   return `evaluation ${p.seq}${what ? ` (${what})` : ""}: ${outcomeText(p.outcome)} | ${formatProgressLine(p, direction)}`;
 }
 

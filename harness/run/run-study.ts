@@ -38,9 +38,9 @@ export interface RunProgress {
   defaultValue?: number;
   crashRate: number;
   rerun: boolean;
-  /** The slot the evaluation ran in (0 when not parallel). */
+  /** With parallel > 1: the slot the evaluation ran in. */
   slot?: number;
-  /** Evaluations still running after this one finished. */
+  /** With parallel > 1: evaluations still running after this one finished. */
   running?: number;
 }
 
@@ -299,7 +299,7 @@ export async function runStudy(opts: RunStudyOptions): Promise<RunSummary> {
         seq: job.seq, config: job.config, outcome: result.outcome, done, budget: info.budget, elapsed: elapsed(), remaining: remaining(),
         best: best ? { seq: best.seq, value: (best.outcome as { value: number }).value } : undefined,
         defaultValue: defaultValue?.ok ? defaultValue.value : undefined,
-        crashRate: failures / done, rerun: job.rerun, slot: job.slot, running: running.size,
+        crashRate: failures / done, rerun: job.rerun, ...(slots > 1 ? { slot: job.slot, running: running.size } : {}),
       });
       consecutiveHarness = !result.outcome.ok && result.outcome.phase === "harness" ? consecutiveHarness + 1 : 0;
       // A broken harness stops new evaluations; the ones running finish and are recorded.

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SqliteStudyStore, configKey } from "../../harness/store";
-import { runStudy } from "../../harness/run";
+import { formatLogLine, runStudy } from "../../harness/run";
 import { parallelLaunchCount } from "../../harness/run/parallel-launch-count";
 import { planWarnings } from "../../harness/run/parallel-evaluator";
 import { isolationReport, planSlots, type CpuInfo } from "../../harness/queue/cpu-topology";
@@ -212,4 +212,21 @@ test("more slots than physical cores is warned about, naming the cores and what 
   assert.match(planWarnings(planSlots(smt, 3, { allowShared: true }), 1, 2).join(), /slots share CPUs \(time-sliced\)/);
   const two: CpuInfo[] = [0, 1].map((cpu) => ({ cpu, core: `0:${cpu}`, node: 0, llc: "0-1" }));
   assert.deepEqual(planWarnings(planSlots(two, 2), 2, 2), []);
+});
+
+test("an L2 shared by two cores is avoided while another exists, and reported when shared", () => {
+  // Two clusters of two cores, each cluster sharing one L2; one LLC for all.
+  const cl: CpuInfo[] = [0, 1, 2, 3].map((cpu) => ({ cpu, core: `0:${cpu}`, node: 0, llc: "0-3", l2: cpu < 2 ? "0-1" : "2-3" }));
+  assert.deepEqual(planSlots(cl, 2).map((s) => s.cpu), [0, 2], "the second slot goes to the other L2 cluster");
+  const p3 = planSlots(cl, 3);
+  assert.match(isolationReport(p3)[0], /^slot 0: CPU 0 \(core 0:0, NUMA node 0, L2 0-1, LLC 0-3\); shares L2 cache 0-1 with slot 2; last-level cache 0-3 with slot 1, 2/);
+  assert.match(isolationReport(p3)[1], /L2 2-3 private/);
+});
+
+test("a parallel run's log line names the slot and how many evaluations are still running", () => {
+  const line = formatLogLine({
+    seq: 3, config: {}, outcome: { ok: true, value: 90 }, done: 2, budget: { iterations: 6 }, elapsed: 30, remaining: 60,
+    best: { seq: 0, value: 100 }, defaultValue: 100, crashRate: 0, rerun: false, slot: 1, running: 1,
+  }, "max");
+  assert.equal(line, "evaluation 3 (slot 1): 90.0 | [2/6]  elapsed 30s  remaining ~1m00s  best 100.0 #0 (+0.0% vs default)  crashes 0%  running 1");
 });
