@@ -113,6 +113,7 @@ export function unikraftEvaluator(opts: UnikraftEvaluatorOptions): Evaluator {
       const problems = mappingProblems(target, compileParams, tree);
       if (problems.length) throw new WayfinderError(`the job's Kconfig options do not match the checkout ${paths.root}:\n  ${problems.join("\n  ")}`);
     }
+    if (!onPath("make")) throw new WayfinderError("make is not on PATH: the Unikraft build needs it (apt-get install make, plus the compiler your checkout uses)");
     const qemu = findQemu(target.vm.qemu);
     let accel: "kvm" | "tcg" = target.vm.accel === "kvm" ? "kvm" : "tcg";
     if (target.vm.accel === "auto") {
