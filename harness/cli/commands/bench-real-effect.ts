@@ -138,6 +138,22 @@ function provenanceLine(studies: Study[]): string {
   return [...lines].join("; ");
 }
 
+/** Which guest image each study booted: a rebuilt image (the guest agent changed) shifts values a little. */
+function imageLines(studies: Study[]): string[] {
+  const images = new Map<string, string[]>();
+  for (const s of studies) {
+    for (const img of new Set(s.evals.map((e) => e.provenance?.image).filter((x): x is string => typeof x === "string"))) {
+      images.set(img, [...(images.get(img) ?? []), `\`${s.location}\``]);
+    }
+  }
+  if (images.size < 2) return [];
+  return [
+    `Guest images (digest of kernel, modules, packages and guest agent): ${[...images].map(([img, locs]) => `${img} in ${locs.join(", ")}`).join("; ")}. ` +
+      "Gains are always computed within one study (default and configuration on the same image).",
+    "",
+  ];
+}
+
 function searchLines(search: Study): string[] {
   const { best, def } = searchBest(search);
   const done = search.evals.filter((e) => e.state === "done");
@@ -298,9 +314,17 @@ export interface RealEffectCase {
   ablation?: Study;
 }
 
-/** Same job: compared on the parsed job (a comment edited in the file between studies does not matter). */
+/**
+ * Same job: compared on what defines the measurement in the parsed job (space, objective, target), not on
+ * the file's text (a comment edited between studies does not matter) nor on how the study was run
+ * (budget, searcher, the --configs list a re-measurement records).
+ */
 function sameJob(a: StudyInfo, b: StudyInfo): boolean {
-  return a.name === b.name && JSON.stringify(a.job) === JSON.stringify(b.job);
+  const defining = (i: StudyInfo) => {
+    const j = (i.job ?? {}) as Record<string, unknown>;
+    return JSON.stringify([i.name, j.objectives, j.parameters, j.fixed, j.vary, j.target]);
+  };
+  return defining(a) === defining(b);
 }
 
 /** Assigns every re-measurement study to the search of the same job; one that matches none is an error. */
@@ -357,6 +381,7 @@ export function realEffectSection(cases: RealEffectCase[], commands: string[], n
     "",
     `Host: ${all.map((s) => s.evals.find((e) => e.provenance)?.provenance?.host).find(Boolean) ?? "?"}; ${provenanceLine(all)}.`,
     "",
+    ...imageLines(cases.flatMap((c) => [c.search, ...c.reproductions, ...(c.ablation ? [c.ablation] : [])])),
   ];
   const verdicts: string[] = [];
   for (const c of cases) {
@@ -403,8 +428,12 @@ export async function run(argv: string[]): Promise<number> {
     mkdirSync(o["configs-out"], { recursive: true });
     // Under -icount one boot per configuration is exact (repeats agree), so the attribution runs once
     // each; the best itself is re-measured with repeats in its own study.
-    const ablation = [d.osPart, d.appPart, ...d.changed.map((k) => d.solo.get(k)!)];
-    if (o["leave-one-out"]) ablation.push(...d.changed.map((k) => d.without.get(k)!));
+    const wanted = [d.osPart, d.appPart, ...d.changed.map((k) => d.solo.get(k)!)];
+    if (o["leave-one-out"]) wanted.push(...d.changed.map((k) => d.without.get(k)!));
+    // The run evaluates the default first anyway; a part equal to the default or to another entry (an
+    // OS-only search's best is its own OS part) is listed once.
+    const seen = new Set([configKey(searchBest(search).def.config)]);
+    const ablation = wanted.filter((c) => !seen.has(configKey(c)) && seen.add(configKey(c)));
     writeFileSync(join(o["configs-out"], "reproduce.json"), JSON.stringify([d.best], null, 2) + "\n");
     writeFileSync(join(o["configs-out"], "ablation.json"), JSON.stringify(ablation, null, 2) + "\n");
     console.log(`${o["configs-out"]}/reproduce.json: the search's best; ${o["configs-out"]}/ablation.json: ${ablation.length} configurations ` +
