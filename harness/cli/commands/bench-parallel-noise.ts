@@ -40,6 +40,12 @@ section "parallel-noise" (unless --no-write). Defaults: --job harness/examples/l
 --keep DIR keeps the four study files there (default: a temporary directory, removed).`;
 
 type Mode = "deterministic" | "realtime";
+interface Phase {
+  evals: EvaluationRecord[];
+  seconds: number;
+  /** 1-minute load average of the host when the phase started and ended. */
+  load: readonly [number, number];
+}
 
 function positiveInt(flag: string, text: string): number {
   if (!/^\d+$/.test(text) || Number(text) < 1) throw new WayfinderError(`${flag} ${quote(text)}: expected a positive integer`);
@@ -125,6 +131,7 @@ export async function run(argv: string[]): Promise<number> {
     if (ev.isolation.length) isolation = ev.isolation;
     log(`${mode}, ${parallel === 1 ? "sequential" : `--parallel ${parallel}`}: ${configs.length} configurations x ${repeats} repeats -> ${file}`);
     const t0 = performance.now();
+    const loadStart = loadavg()[0];
     try {
       const r = await runStudy({
         store, searcher: new ListSearcher(rj.direction, configs.slice(1)), evaluate: ev.evaluate, parallel, signal: ac.signal, host: hostname(),
@@ -137,7 +144,7 @@ export async function run(argv: string[]): Promise<number> {
     const seconds = (performance.now() - t0) / 1000;
     const evals = store.evaluations();
     store.close();
-    return { evals, seconds };
+    return { evals, seconds, load: [loadStart, loadavg()[0]] as const };
   };
 
   const sections: string[] = [];
@@ -177,6 +184,8 @@ export async function run(argv: string[]): Promise<number> {
     ...summaries,
     "",
     ...sections,
+    "How to read it: under -icount the guest's clock counts executed instructions, so a neighbouring VM can change how long an evaluation takes on the host but not the value the guest measures; in real-time mode the value is throughput per host second and moves with whatever else uses the CPU, so a neighbour in the other slot (and the other jobs on this host) both lower it and widen its spread. Parallel speed-up is reported next to the noise because it is the reason to run in parallel at all.",
+    "",
     `The run's warning rule (harness/run/parallel-noise-check.ts): \`wayfinder run --parallel K\` warns when the median repeat CV of its parallel evaluations, or the default's, exceeds ${(NOISE_CV_LIMIT * 100).toFixed(0)} %, and when a study mixes real-time evaluations measured alone and beside other VMs; before a real-time parallel run with 1 repeat it says that the noise cannot be checked. The warnings above are what that rule says about the two studies of each mode taken together.`,
   ].join("\n");
   console.log(body);
@@ -188,7 +197,7 @@ export async function run(argv: string[]): Promise<number> {
 }
 
 function modeSection(
-  mode: Mode, k: number, rows: ConfigComparison[], seq: { evals: EvaluationRecord[]; seconds: number }, par: { evals: EvaluationRecord[]; seconds: number },
+  mode: Mode, k: number, rows: ConfigComparison[], seq: Phase, par: Phase,
   sum: ReturnType<typeof summarizeNoise>, warnings: string[], repeats: number,
 ): string {
   const def = seq.evals[0]?.config ?? {};
@@ -199,6 +208,9 @@ function modeSection(
     return `#${r.seq} (${diff.length} parameters differ: ${diff.slice(0, 4).map((n) => `${n}=${e.config[n]}`).join(", ")}${diff.length > 4 ? ", ..." : ""})`;
   };
   const failures = (evs: EvaluationRecord[]) => evs.filter((e) => e.state === "done" && !e.outcome!.ok).map((e) => `#${e.seq} ${(e.outcome as { phase: string }).phase}`);
+  const compared = rows.filter((r) => r.relDiff !== undefined);
+  const lower = compared.filter((r) => r.relDiff! < 0).length;
+  const higher = compared.filter((r) => r.relDiff! > 0).length;
   const f = [...failures(seq.evals).map((x) => `sequential ${x}`), ...failures(par.evals).map((x) => `parallel ${x}`)];
   return [
     `### ${mode === "deterministic" ? "Deterministic mode (TCG with -icount)" : "Real-time mode (TCG, no -icount)"}`,
@@ -207,7 +219,11 @@ function modeSection(
     "|---|---|---|---|---|---|---|---|",
     ...rows.map((r) => `| ${label(r)} | ${sideText(r.sequential)} | ${sideText(r.parallel)} | ${pct(r.relDiff)} |`),
     "",
-    `Median abs difference ${pct(sum.medianAbsDiff).replace("+", "")}, max ${pct(sum.maxAbsDiff).replace("+", "")}; wall time ${seq.seconds.toFixed(0)} s sequential, ${par.seconds.toFixed(0)} s parallel.${f.length ? ` Failed evaluations: ${f.join(", ")}.` : ""}`,
+    `Median abs difference ${pct(sum.medianAbsDiff).replace("+", "")}, max ${pct(sum.maxAbsDiff).replace("+", "")}; ` +
+      `the parallel mean is lower in ${lower} and higher in ${higher} of ${compared.length} configurations. ` +
+      `Wall time ${seq.seconds.toFixed(0)} s sequential (host load ${seq.load[0].toFixed(1)} -> ${seq.load[1].toFixed(1)}), ${par.seconds.toFixed(0)} s with --parallel ${k} (load ${par.load[0].toFixed(1)} -> ${par.load[1].toFixed(1)})` +
+      (seq.seconds / par.seconds > k ? `; a speed-up above ${k} means the other jobs on the host took less CPU during the parallel phase than during the sequential one` : "") +
+      `.${f.length ? ` Failed evaluations: ${f.join(", ")}.` : ""}`,
     "",
     warnings.length ? `Warnings from the run's rule: ${warnings.map((w) => `"${w}"`).join(" ")}` : "Warnings from the run's rule: none.",
     "",
