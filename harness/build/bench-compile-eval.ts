@@ -55,7 +55,7 @@ async function main(): Promise<void> {
 
   const def = rj.job.space.defaultConfig();
   await run("default", def);
-  await run("cheap option (LOG_BUF_SHIFT 17 -> 12)", { ...def, LOG_BUF_SHIFT: 12 });
+  await run("cheap option (LOG_BUF_SHIFT 17 -> 14)", { ...def, LOG_BUF_SHIFT: 14 });
   await run("link-time option (KALLSYMS y -> n)", { ...def, KALLSYMS: "n" });
   await run("default again (cache hit)", def);
   const rng = new Rng(seed);
