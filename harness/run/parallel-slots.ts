@@ -12,6 +12,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { WayfinderError } from "../../lib/errors";
 import { parseCpuList, type SlotPlan } from "../queue/cpu-topology";
 import type { EvaluationReport, EvaluationRequest } from "./evaluator";
 import type { SlotReply, SlotRequest } from "./parallel-slot-process";
@@ -64,7 +65,8 @@ export class ParallelSlots {
       await Promise.all(o.plan.map((s) => slots.ensure(s.slot)));
     } catch (err) {
       await slots.close();
-      throw err;
+      // A missing taskset or a cpuset narrower than planned is the user's machine, not a bug: say so plainly.
+      throw new WayfinderError(`--parallel ${o.plan.length}: cannot start the pinned slot processes: ${(err as Error).message}`);
     }
     return slots;
   }
