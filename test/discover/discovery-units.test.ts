@@ -132,3 +132,20 @@ target:
   assert.ok(names.includes("nohz") && names.includes("vm.swappiness") && !names.includes("vm.dirty_ratio"), names.join(","));
   assert.equal(spaceParameters(fakeResult()).length, 5);
 });
+
+test("wayfinder discover: bad input exits 2 with the option, the value and what is valid, before anything boots", async () => {
+  const { spawnSync } = await import("node:child_process");
+  const cli = (...args: string[]) => spawnSync(process.execPath, ["bin/wayfinder.js", "discover", ...args], { encoding: "utf8", timeout: 60_000 });
+  const cases: [string[], RegExp][] = [
+    [["--only", "/etc"], /--only "\/etc" is not valid: give \/proc\/sys or a directory under it/],
+    [["--sys", "/proc/sys"], /--sys "\/proc\/sys" is not valid: give a \/sys subtree/],
+    [["--kernel", "/nonexistent/bzImage"], /--kernel "\/nonexistent\/bzImage" does not exist/],
+    [["--max-steps", "ten"], /--max-steps "ten" is not valid; expected a positive integer/],
+    [["--frobnicate"], /unknown argument "--frobnicate"/],
+  ];
+  for (const [args, message] of cases) {
+    const r = cli(...args);
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, message);
+  }
+});

@@ -9,7 +9,7 @@ import { WayfinderError, quote } from "../../../lib/errors";
 import { REPO_ROOT } from "../../build/kernel-source";
 import { discoverRuntime, spaceJobText, summarizeDiscovery, type DiscoverySummary } from "../../discover";
 
-export const summary = "discover: boot a kernel, list its /proc/sys (and /sys) parameters, type them, probe integer ranges; write a job space";
+export const summary = "boot a kernel, list its /proc/sys (and /sys) parameters, type them, probe integer ranges; write a job space";
 
 const usage = `usage: wayfinder discover [--kernel <bzImage> | --package <debian kernel package>] [--only <dir>]... [--sys <dir>]...
                          [--out space.yaml] [--template job.yaml] [--json] [--no-probe] [--max-steps N]
