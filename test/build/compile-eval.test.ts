@@ -178,6 +178,8 @@ test("real VM: the image a builder hands over boots as target.kernel.path and th
   // 256 MiB guest: the cloud kernel's footprint is tens of MiB, never more than the guest
   assert.ok(f > 5_000 && f < 262_144, `footprint ${f} KiB`);
   assert.ok(r.metrics!.kernel_code_kib! > 1000, "the kernel's boot-time breakdown is parsed");
+  // code + rwdata + rodata + init + bss, summed in the guest
+  assert.ok(r.metrics!.kernel_static_kib! > r.metrics!.kernel_code_kib! + r.metrics!.bss_kib!, JSON.stringify(r.metrics));
   assert.equal(r.provenance!.kernelCacheHit, "request");
   assert.match(String(r.provenance!.kernel), /^user:vmlinuz/);
 });
