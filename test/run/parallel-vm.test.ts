@@ -130,3 +130,40 @@ test("real VMs: --parallel 2 runs two pinned VMs with distinct configurations; C
   assert.deepEqual([...slots].sort(), [0, 1], "both slots evaluated");
   rmSync(dir, { recursive: true });
 });
+
+test("real VMs: SIGKILL of `wayfinder run --parallel 2` with two VMs running leaves no QEMU and no slot process behind", { timeout: 300_000 }, async (t) => {
+  const problem = qemuProblem();
+  if (problem) {
+    t.skip(`cannot run VMs here: ${problem}`);
+    return;
+  }
+  if (readCpuTopology().length < 2) {
+    t.skip("this process may run on 1 CPU only: two slots cannot be pinned apart");
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), "wf-par-kill-"));
+  const store = join(dir, "study.sqlite");
+  const child = spawn(process.execPath, ["bin/wayfinder.js", "run", JOB, "--budget", "2", "--seed", "6", "--parallel", "2", "--store", store, "--cache", join(process.cwd(), ".cache/wayfinder")], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const exited = new Promise((r) => child.on("exit", r));
+  let qemu: number[] = [];
+  const slotPids = () => [...out.matchAll(/\[slot process (\d+):/g)].map((m) => Number(m[1]));
+  for (const deadline = Date.now() + 200_000; Date.now() < deadline && child.exitCode === null; await sleep(300)) {
+    qemu = qemuUnder(child.pid!).map((q) => q.pid);
+    if (qemu.length === 2) break;
+  }
+  assert.equal(qemu.length, 2, `two VMs never ran at once; output:\n${out}`);
+  const slots = slotPids();
+  assert.equal(slots.length, 2, out);
+  child.kill("SIGKILL");
+  await exited;
+  for (let i = 0; i < 60 && [...qemu, ...slots].some(alive); i++) await sleep(250);
+  assert.deepEqual(qemu.filter(alive), [], "no orphan QEMU after SIGKILL of the run");
+  assert.deepEqual(slots.filter(alive), [], "no orphan slot process after SIGKILL of the run");
+  const s = SqliteStudyStore.open(store);
+  assert.deepEqual(s.evaluations().map((e) => e.state), ["in-flight", "in-flight"], "both evaluations stay in flight for --resume");
+  s.close();
+  rmSync(dir, { recursive: true });
+});

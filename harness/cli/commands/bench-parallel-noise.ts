@@ -211,6 +211,11 @@ function modeSection(
   const compared = rows.filter((r) => r.relDiff !== undefined);
   const lower = compared.filter((r) => r.relDiff! < 0).length;
   const higher = compared.filter((r) => r.relDiff! > 0).length;
+  // A guest image rebuilt between the phases (e.g. the guest agent changed) would be measured as "parallel noise".
+  const images = (evs: EvaluationRecord[]) => [...new Set(evs.map((e) => String(e.provenance?.image ?? "?")))];
+  const seqImages = images(seq.evals);
+  const parImages = images(par.evals);
+  const sameImage = seqImages.length === 1 && parImages.length === 1 && seqImages[0] === parImages[0];
   const f = [...failures(seq.evals).map((x) => `sequential ${x}`), ...failures(par.evals).map((x) => `parallel ${x}`)];
   return [
     `### ${mode === "deterministic" ? "Deterministic mode (TCG with -icount)" : "Real-time mode (TCG, no -icount)"}`,
@@ -224,6 +229,10 @@ function modeSection(
       `Wall time ${seq.seconds.toFixed(0)} s sequential (host load ${seq.load[0].toFixed(1)} -> ${seq.load[1].toFixed(1)}), ${par.seconds.toFixed(0)} s with --parallel ${k} (load ${par.load[0].toFixed(1)} -> ${par.load[1].toFixed(1)})` +
       (seq.seconds / par.seconds > k ? `; a speed-up above ${k} means the other jobs on the host took less CPU during the parallel phase than during the sequential one` : "") +
       `.${f.length ? ` Failed evaluations: ${f.join(", ")}.` : ""}`,
+    "",
+    sameImage
+      ? `Both phases used guest image ${seqImages[0]}.`
+      : `**Confounded**: the guest image differs between the phases (sequential ${seqImages.join(", ")}; parallel ${parImages.join(", ")}), so the differences above include the image change.`,
     "",
     warnings.length ? `Warnings from the run's rule: ${warnings.map((w) => `"${w}"`).join(" ")}` : "Warnings from the run's rule: none.",
     "",
