@@ -323,7 +323,11 @@ export class KernelBuilder {
     return new Promise((resolvePromise, reject) => {
       const out = createWriteStream(log, { flags: "a" });
       out.write(`$ make ${argv.join(" ")}\n`);
-      const child = spawn("make", argv, { env: { ...process.env, ...BUILD_ENV, LC_ALL: "C" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+      // make runs in its own process group (killed as a group on timeout). Under setpriv --pdeathsig it
+      // also dies when this process dies (a killed run must not leave a make writing into the warm tree
+      // while the next run's make starts there); the compilers it started finish their one file.
+      const [file, spawnArgs] = hasSetpriv() ? ["setpriv", ["--pdeathsig", "KILL", "--", "make", ...argv]] : ["make", argv];
+      const child = spawn(file, spawnArgs, { env: { ...process.env, ...BUILD_ENV, LC_ALL: "C" }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
       child.stdout.pipe(out, { end: false });
       child.stderr.pipe(out, { end: false });
       let timedOut = false;
@@ -351,6 +355,12 @@ export class KernelBuilder {
       });
     });
   }
+}
+
+let setprivAvailable: boolean | undefined;
+function hasSetpriv(): boolean {
+  setprivAvailable ??= spawnSync("setpriv", ["--help"], { stdio: "ignore" }).status === 0;
+  return setprivAvailable;
 }
 
 /** The search loop's view of a build: failures by phase with the evidence. */
