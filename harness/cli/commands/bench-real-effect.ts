@@ -125,17 +125,20 @@ export function deriveFromSearch(search: Study): Derived {
   return deriveConfigs(best.config, def.config, phases(search.info));
 }
 
+/** One decimal: the effects of single parameters can be a tenth of a percent, which formatValue rounds away. */
+const v1 = (x: number) => x.toFixed(1);
+const gain2 = (g: number) => `${g >= 0 ? "+" : ""}${(g * 100).toFixed(2)}%`;
+
 function pct(x: number): string {
   return `${(x * 100).toFixed(2)}%`;
 }
 
 function provenanceLine(studies: Study[]): string {
-  const lines = new Set<string>();
-  for (const s of studies) {
-    const p = s.evals.find((e) => e.provenance)?.provenance ?? {};
-    lines.add(`${p.qemu ?? "?"}; accelerator ${p.accel ?? "?"}${p.icount ? " with -icount (deterministic mode)" : " in real time (no -icount)"}; guest kernel ${p.kernel ?? "?"}`);
-  }
-  return [...lines].join("; ");
+  const seen = (f: (p: Record<string, unknown>) => unknown) =>
+    [...new Set(studies.flatMap((s) => s.evals.map((e) => e.provenance)).filter(Boolean).map((p) => String(f(p!) ?? "?")))].join(" / ");
+  return `${seen((p) => p.qemu)}; accelerator ${seen((p) => p.accel)}, ` +
+    `${seen((p) => (p.icount ? "with -icount (deterministic mode)" : "in real time (no -icount, the *-realtime studies)"))}; ` +
+    `guest kernel ${seen((p) => p.kernel)}`;
 }
 
 /** Which guest image each study booted: a rebuilt image (the guest agent changed) shifts values a little. */
@@ -170,10 +173,11 @@ function searchLines(search: Study): string[] {
       `searcher ${search.info.searcher} (seed ${search.info.seed}), ${done.length} evaluations (${search.info.repeats} repeat each), ` +
       `${done.filter((e) => !isOk(e)).length} failed; ${seconds.length ? `${formatValue(mean(seconds))} s per evaluation on average` : ""}.`,
     "",
-    `- default (evaluation #${def.seq}): ${formatValue(d)}`,
-    `- searched configurations: min ${formatValue(sorted[0])}, median ${formatValue(sorted[Math.floor(sorted.length / 2)])}, ` +
-      `max ${formatValue(sorted[sorted.length - 1])}; ${better.length} of ${good.length} beat the default`,
-    `- best: evaluation #${best.seq}, ${formatValue(valueOf(best))} (${formatGain(gain(valueOf(best), d, dir))} over the default)` +
+    `- default (evaluation #${def.seq}): ${v1(d)}`,
+    `- searched configurations: min ${v1(sorted[0])}, median ${v1(sorted[Math.floor(sorted.length / 2)])}, ` +
+      `max ${v1(sorted[sorted.length - 1])}; ${better.length} of ${good.length} beat the default, ` +
+      `${good.filter((e) => gain(valueOf(e), d, dir) > 0.01).length} by more than 1 %`,
+    `- best: evaluation #${best.seq}, ${v1(valueOf(best))} (${gain2(gain(valueOf(best), d, dir))} over the default)` +
       (near && near.seq !== best.seq ? `; within 1 % of it already at evaluation #${near.seq}` : ""),
   ];
 }
@@ -191,20 +195,21 @@ function rowLine(r: Row, def: Row, dir: Direction): string {
   const se = Math.sqrt(std(r.values) ** 2 / r.values.length + std(def.values) ** 2 / def.values.length);
   const diff = Math.abs(m - dm);
   const verdict = isDef ? "-" : r.values.length < 2 || def.values.length < 2 ? "n/a (1 repeat)" : diff > 2 * se ? "yes" : "no";
-  const shown = r.values.length > 6 ? `${r.values.slice(0, 6).map(formatValue).join(", ")}, ...` : r.values.map(formatValue).join(", ");
-  return `| ${r.label} | ${r.values.length} | ${shown} | ${formatValue(m)} | ${pct(cv)} | ${isDef ? "-" : formatGain(gain(m, dm, dir))} | ${verdict} |`;
+  const shown = r.values.length > 6 ? `${r.values.slice(0, 6).map(v1).join(", ")}, ...` : r.values.map(v1).join(", ");
+  return `| ${r.label} | ${r.values.length} | ${shown} | ${v1(m)} | ${pct(cv)} | ${isDef ? "-" : gain2(gain(m, dm, dir))} | ${verdict} |`;
 }
 
 /** Rows of a reproduction study, each labelled by what it is relative to the search's best. */
-function reproductionLines(rep: Study, derived: Derived, dir: Direction): { lines: string[]; bestGain?: number; beyond?: boolean } {
+function reproductionLines(rep: Study, derived: Derived, dir: Direction): { lines: string[]; bestGain?: number; beyond?: boolean; mode: string } {
+  // Later entries win: an OS-only search's best is also its own OS part, and is labelled as the best.
   const labels = new Map<string, string>([
-    [configKey(derived.best), "the search's best"],
     [configKey(derived.osPart), "its OS part (runtime + boot; application at default)"],
     [configKey(derived.appPart), "its application part (OS at default)"],
+    [configKey(derived.best), "the search's best"],
   ]);
   const done = rep.evals.filter(isOk);
   const defEval = done.find((e) => e.isDefault);
-  if (!defEval) return { lines: [`Study \`${rep.location}\`: the default did not succeed; nothing to compare.`] };
+  if (!defEval) return { lines: [`Study \`${rep.location}\`: the default did not succeed; nothing to compare.`], mode: "" };
   const def: Row = { label: "default", values: repeatValues(defEval) };
   const rows: Row[] = [def];
   let bestRow: Row | undefined;
@@ -224,14 +229,17 @@ function reproductionLines(rep: Study, derived: Derived, dir: Direction): { line
     "|---|---|---|---|---|---|---|",
     ...rows.map((r) => rowLine(r, def, dir)),
   ];
-  if (!bestRow) return { lines };
+  const mode = p.icount ? "deterministic mode" : "real time";
+  if (!bestRow) return { lines, mode: "" };
   const m = mean(bestRow.values);
   const dm = mean(def.values);
+  const cvs = `CV of the default ${pct(std(def.values) / Math.abs(dm))}, of the best ${pct(std(bestRow.values) / Math.abs(m))}`;
   const se = Math.sqrt(std(bestRow.values) ** 2 / bestRow.values.length + std(def.values) ** 2 / def.values.length);
   return {
     lines,
     bestGain: gain(m, dm, dir),
     beyond: bestRow.values.length > 1 && def.values.length > 1 ? Math.abs(m - dm) > 2 * se : undefined,
+    mode: ` (${mode}, ${bestRow.values.length} + ${def.values.length} boots; ${cvs})`,
   };
 }
 
@@ -284,15 +292,17 @@ function ablationLines(abl: Study, derived: Derived, dir: Direction): string[] {
   });
   // Largest contribution first: what the best loses without the change, then the change alone.
   rows.sort((a, b) => (b.lost ?? -Infinity) - (a.lost ?? -Infinity) || (b.soloGain ?? -Infinity) - (a.soloGain ?? -Infinity));
-  const cell = (x: number | undefined, g: number | undefined) => (x === undefined ? "not measured" : `${formatValue(x)} (${formatGain(g!)})`);
+  const cell = (x: number | undefined, g: number | undefined) => (x === undefined ? "not measured" : `${v1(x)} (${gain2(g!)})`);
   const part = (label: string, c: Config) => {
+    // The application part of an OS-only search is the default itself: nothing to say about it.
+    if (configKey(c) === configKey(def.config)) return `- ${label}: the default itself (no such parameter changed)`;
     const x = v(c);
-    return `- ${label}: ${x === undefined ? "not measured" : `${formatValue(x)} (${formatGain(gain(x, dv, dir))} over the default)`}`;
+    return `- ${label}: ${x === undefined ? "not measured" : `${v1(x)} (${gain2(gain(x, dv, dir))} over the default)`}`;
   };
   const anyWithout = rows.some((r) => r.w !== undefined);
   return [
-    `Study \`${abl.location}\` (${abl.info.repeats} boot(s) each): the default measured ${formatValue(dv)}` +
-      (bv !== undefined ? `, the best ${formatValue(bv)} (${formatGain(gain(bv, dv, dir))})` : "") +
+    `Study \`${abl.location}\` (${abl.info.repeats} boot(s) each): the default measured ${v1(dv)}` +
+      (bv !== undefined ? `, the best ${v1(bv)} (${gain2(gain(bv, dv, dir))})` : "") +
       `. "alone" is the default with only that change (gain over the default)` +
       (anyWithout ? `; "best without it" is the best with that parameter back at its default (and how much better the best is than that).` : "."),
     "",
@@ -359,7 +369,7 @@ function caseLines(c: RealEffectCase): { lines: string[]; verdicts: string[] } {
     const x = reproductionLines(r, derived, dir);
     out.push(...x.lines, "");
     if (x.bestGain !== undefined) {
-      verdicts.push(`${search.info.name}, ${r.location}: ${formatGain(x.bestGain)}, ` +
+      verdicts.push(`${search.info.name}, ${r.location}: ${formatGain(x.bestGain)}${x.mode}, ` +
         `${x.beyond === undefined ? "noise not measurable (1 repeat)" : x.beyond ? "beyond the repeat noise" : "NOT beyond the repeat noise"}`);
     }
   }
