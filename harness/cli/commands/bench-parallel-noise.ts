@@ -227,7 +227,7 @@ function modeSection(
     `Median abs difference ${pct(sum.medianAbsDiff).replace("+", "")}, max ${pct(sum.maxAbsDiff).replace("+", "")}; ` +
       `the parallel mean is lower in ${lower} and higher in ${higher} of ${compared.length} configurations. ` +
       `Wall time ${seq.seconds.toFixed(0)} s sequential (host load ${seq.load[0].toFixed(1)} -> ${seq.load[1].toFixed(1)}), ${par.seconds.toFixed(0)} s with --parallel ${k} (load ${par.load[0].toFixed(1)} -> ${par.load[1].toFixed(1)})` +
-      (seq.seconds / par.seconds > k ? `; a speed-up above ${k} means the other jobs on the host took less CPU during the parallel phase than during the sequential one` : "") +
+      (seq.seconds / par.seconds > k ? `; a speed-up above ${k} is possible on a shared host: ${k} VMs get ${k} scheduler shares of the CPUs against the other jobs instead of one, and the other jobs' load differs between the phases` : "") +
       `.${f.length ? ` Failed evaluations: ${f.join(", ")}.` : ""}`,
     "",
     sameImage
