@@ -95,7 +95,7 @@ test("real VMs: --parallel 2 runs two pinned VMs with distinct configurations; C
   assert.equal(code, 130, out);
   for (let i = 0; i < 40 && pair.some((q) => alive(q.pid)); i++) await sleep(250);
   assert.deepEqual(pair.filter((q) => alive(q.pid)).map((q) => q.pid), [], "no QEMU survives Ctrl-C");
-  assert.match(out, /isolation: slot 0: CPU \d+ \(core [^,]+, NUMA node \d+, LLC [^)]+\).*kernel allows CPUs \d+\]/);
+  assert.match(out, /isolation: slot 0: CPU \d+ \(core [^,]+, NUMA node \d+(, L2 [^,]+)?, LLC [^)]+\).*kernel allows CPUs \d+\]/);
   assert.match(out, /isolation: slot 1: CPU \d+ /);
   assert.match(out, /continue with: wayfinder run --resume/);
 
