@@ -128,7 +128,7 @@ export class DeepTuneModel {
 
   /**
    * A new model for another application whose encoder has `columns`: every layer's weights are copied,
-   * except the rows of the input-facing matrices (first dense kernel, first RBF projection), which are
+   * except the rows of the input-facing matrices (first dense kernel, wide kernel, first RBF projection), which are
    * copied only for columns with the same name in both; new columns keep their fresh initialisation.
    * Returns the model and how many columns were matched.
    */
@@ -149,7 +149,7 @@ export class DeepTuneModel {
       // The matrices whose rows are input columns: the first dense kernel and the first RBF layer's
       // projection (found by name: a layer lists its trainable weights before its non-trainable ones).
       const rowsAreColumns = layer.weights.map((w) =>
-        (layer.name === "dt_dense_0" && /kernel$/.test(w.originalName)) || (layer.name === "dt_rbf_0" && /projection$/.test(w.originalName)));
+        ((layer.name === "dt_dense_0" || layer.name === "dt_wide") && /kernel$/.test(w.originalName)) || (layer.name === "dt_rbf_0" && /projection$/.test(w.originalName)));
       const next = dstW.map((d, wi) => {
         const s = srcW[wi];
         if (rowsAreColumns[wi]) {

@@ -8,6 +8,11 @@
  * Loss = crash binary cross-entropy (all rows)
  *      + Kendall & Gal heteroscedastic loss 0.5 exp(-s)(y - mu)^2 + 0.5 s (non-crashed rows only)
  *      + Chamfer distance between each RBF layer's centroids and the latent points of the batch.
+ * Wide path (Cheng et al., "Wide & Deep Learning", 2016): a linear layer from the inputs straight to
+ * the three outputs, added to the deep head and kept sparse by a group-lasso penalty over its rows.
+ * Crashes in the recorded pools hinge on single parameters crossing a threshold (see the encoder's
+ * `#i32` columns); a linear term learns such an effect from a few dozen rows, where the deep layers,
+ * with hundreds of inputs and as many rows, stay near the base rate.
  * The Chamfer term only moves the centroids: letting it pull the latent points too would collapse the
  * features onto the centroids and make sigma small everywhere.
  */
@@ -29,6 +34,8 @@ export interface NetworkConfig {
   learningRate: number;
   /** Group-lasso penalty on the rows of the first dense kernel (most inputs of a pool are irrelevant). */
   weightDecay: number;
+  /** Group-lasso penalty on the rows of the wide (linear) path's kernel. */
+  wideDecay: number;
   seed: number;
 }
 
@@ -60,13 +67,17 @@ export interface StepStats {
 
 const LOGVAR_CLIP = 8;
 const NLL_BETA = 0.5;
+const WIDE_LR_FACTOR = 10; // 30 was worse on the redis pool (crash rate 0.21 vs 0.19)
 
 export class DeepTuneNetwork {
   readonly model: tf.LayersModel;
   private readonly dense: tf.layers.Layer[];
   private readonly rbfs: RbfLayer[];
   private readonly head: tf.layers.Layer;
+  private readonly wide: tf.layers.Layer;
   private optimizer: tf.Optimizer;
+  /** The wide path learns with a larger step: its weights must grow to logits of several units. */
+  private wideOptimizer: tf.Optimizer;
   private readonly rng: Rng;
   private centroidsInitialised = false;
   private disposed = false;
@@ -76,7 +87,9 @@ export class DeepTuneNetwork {
     this.dense = config.hidden.map((_, i) => model.getLayer(`dt_dense_${i}`));
     this.rbfs = config.hidden.map((_, i) => model.getLayer(`dt_rbf_${i}`) as RbfLayer);
     this.head = model.getLayer("dt_head");
+    this.wide = model.getLayer("dt_wide");
     this.optimizer = tf.train.adam(config.learningRate);
+    this.wideOptimizer = tf.train.adam(config.learningRate * WIDE_LR_FACTOR);
     this.rng = new Rng(config.seed ^ 0x5bd1e995);
     this.centroidsInitialised = centroidsInitialised;
   }
@@ -90,6 +103,7 @@ export class DeepTuneNetwork {
     if (!Number.isInteger(config.rbfUnits) || config.rbfUnits < 1) fail(`rbfUnits must be a positive integer, got ${config.rbfUnits}`);
     if (!Number.isInteger(config.latentDim) || config.latentDim < 1) fail(`latentDim must be a positive integer, got ${config.latentDim}`);
     if (!(config.weightDecay >= 0)) fail(`weight decay must be >= 0, got ${config.weightDecay}`);
+    if (!(config.wideDecay >= 0)) fail(`wide decay must be >= 0, got ${config.wideDecay}`);
     if (!(config.learningRate > 0)) fail(`learning rate must be > 0, got ${config.learningRate}`);
   }
 
@@ -110,8 +124,11 @@ export class DeepTuneNetwork {
       prev = tf.layers.dropout({ rate: config.dropout, name: `dt_dropout_${i}`, seed: config.seed + 13 * i }).apply(h) as tf.SymbolicTensor;
     });
     // Outputs: crash logit, performance mean, log-variance.
-    const head = tf.layers.dense({ units: 3, name: "dt_head", kernelInitializer: tf.initializers.glorotNormal({ seed: config.seed + 3 }) })
+    const deep = tf.layers.dense({ units: 3, name: "dt_head", kernelInitializer: tf.initializers.glorotNormal({ seed: config.seed + 3 }) })
       .apply(prev) as tf.SymbolicTensor;
+    const wide = tf.layers.dense({ units: 3, useBias: false, name: "dt_wide", kernelInitializer: tf.initializers.zeros() })
+      .apply(input) as tf.SymbolicTensor;
+    const head = tf.layers.add({ name: "dt_head_sum" }).apply([deep, wide]) as tf.SymbolicTensor;
     const sigma = sigmas.length > 1 ? (tf.layers.average({ name: "dt_sigma" }).apply(sigmas) as tf.SymbolicTensor) : sigmas[0];
     const out = tf.layers.concatenate({ name: "dt_output" }).apply([head, sigma]) as tf.SymbolicTensor;
     return new DeepTuneNetwork(config, tf.model({ inputs: input, outputs: out, name: "deeptune" }), false);
@@ -139,7 +156,8 @@ export class DeepTuneNetwork {
       // (runs not reproducible) or, given a seed, draws the same mask at every step.
       prev = training && this.config.dropout > 0 ? h.mul(this.dropoutMask(h.shape[0], h.shape[1])) : h;
     }
-    return { head: this.head.apply(prev) as tf.Tensor2D, rbfInputs };
+    const head = (this.head.apply(prev) as tf.Tensor2D).add(this.wide.apply(x) as tf.Tensor2D) as tf.Tensor2D;
+    return { head, rbfInputs };
   }
 
   private dropoutMask(rows: number, cols: number): tf.Tensor2D {
@@ -188,7 +206,8 @@ export class DeepTuneNetwork {
     const d = this.config.inputDim;
     const b = Math.min(batchSize, data.rows);
     const kernel0 = this.dense[0].trainableWeights[0].read();
-    const predVars = [...this.dense, this.head].flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
+    const wideKernel = this.wide.trainableWeights[0].read();
+    const predVars = [...this.dense, this.head, this.wide].flatMap((l) => l.trainableWeights.map((w) => w.read() as tf.Variable));
     const centroidVars = this.rbfs.map((r) => r.centroids.read() as tf.Variable);
     let last: StepStats = { loss: NaN, crashLoss: NaN, regressionLoss: NaN, chamfer: NaN };
     const xb = new Float32Array(b * d);
@@ -229,7 +248,8 @@ export class DeepTuneNetwork {
           const reg = y.sub(mu).square().mul(s.neg().exp()).mul(0.5).add(s.mul(0.5)).mul(m).mul(weight).sum().div(nOk) as tf.Scalar;
           // Group lasso over the rows of the first kernel: one group per input column, so columns that
           // do not help are switched off as a whole (a pool has hundreds of columns, few of which matter).
-          const decay = this.config.weightDecay > 0 ? kernel0.square().sum(1).add(1e-8).sqrt().sum().mul(this.config.weightDecay) : tf.scalar(0);
+          const groupLasso = (k: tf.Tensor, weight: number) => (weight > 0 ? k.square().sum(1).add(1e-8).sqrt().sum().mul(weight) : tf.scalar(0));
+          const decay = groupLasso(kernel0, this.config.weightDecay).add(groupLasso(wideKernel, this.config.wideDecay));
           let cham = tf.scalar(0);
           latents.forEach((z, i) => {
             const d2 = RbfLayer.sqDistances(z, this.rbfs[i].centroids.read() as tf.Tensor2D);
@@ -241,7 +261,10 @@ export class DeepTuneNetwork {
           chamfer = tf.keep(cham as tf.Scalar);
           return bce.add(reg).add(decay).add(cham) as tf.Scalar;
         }, [...predVars, ...centroidVars]);
-        this.optimizer.applyGradients(main.grads);
+        const wideName = (wideKernel as tf.Variable).name;
+        const { [wideName]: wideGrad, ...deepGrads } = main.grads;
+        this.optimizer.applyGradients(deepGrads);
+        this.wideOptimizer.applyGradients({ [wideName]: wideGrad });
         const out = tf.stack([main.value, crashLoss, regLoss, chamfer]);
         tf.dispose([crashLoss, regLoss, chamfer]);
         return out;
@@ -276,6 +299,9 @@ export class DeepTuneNetwork {
   }
 
   /** Layers by role, for weight surgery in transfer learning. */
+  get wideLayer(): tf.layers.Layer {
+    return this.wide;
+  }
   get firstDense(): tf.layers.Layer {
     return this.dense[0];
   }
@@ -287,6 +313,7 @@ export class DeepTuneNetwork {
     if (this.disposed) return;
     this.disposed = true;
     this.optimizer.dispose();
+    this.wideOptimizer.dispose();
     this.model.dispose();
   }
 }

@@ -21,7 +21,7 @@ import { sampleConfig, UniqueSampler } from "../space/sample";
 import type { Space } from "../space/space";
 import { initBackend, type BackendInfo } from "./backend";
 import { DeepTuneModel } from "./deeptune-model";
-import { readSettings, type DeepTuneSettings } from "./deeptune-settings";
+import { networkSettings, readSettings, type DeepTuneSettings } from "./deeptune-settings";
 import { scoreCandidates } from "./score-candidates";
 
 /** Share of the live candidate pool replaced by fresh samples at each ask. */
@@ -136,7 +136,7 @@ export class DeepTuneSearcher implements Searcher {
     if (!this.model) {
       const s = this.settings;
       this.model = DeepTuneModel.create(
-        { hidden: s.hidden, dropout: s.dropout, rbfUnits: s.rbfUnits, latentDim: s.latentDim, gamma: s.gamma, learningRate: s.learningRate, weightDecay: s.weightDecay, seed: this.rng.uint32() & 0x7fffffff },
+        networkSettings(s, this.rng.uint32() & 0x7fffffff),
         this.encoder.columns, this.encoder.columnParameters, this.direction);
     }
     return this.model;

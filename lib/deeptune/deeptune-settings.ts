@@ -5,6 +5,7 @@
 import { fail, quote } from "../errors";
 import { numberSetting, stringSetting } from "../search/settings";
 import type { SearcherOptions } from "../search/searcher";
+import type { NetworkConfig } from "./deeptune-network";
 
 export interface DeepTuneSettings {
   /** Weight of distance vs. RBF uncertainty in the paper's exploration score sf = a*ds + (1-a)*sigma. */
@@ -20,6 +21,8 @@ export interface DeepTuneSettings {
   crashCap: number;
   /** Keep only this share of candidates with the lowest predicted crash probability (1 = no relative filter). */
   crashKeep: number;
+  /** The crash filter never keeps fewer than this share of the candidates (the safest ones). */
+  minKeep: number;
   /** Widths of the dense layers. */
   hidden: number[];
   dropout: number;
@@ -28,6 +31,8 @@ export interface DeepTuneSettings {
   learningRate: number;
   /** Group-lasso penalty on the first layer's kernel rows (one group per encoded column). */
   weightDecay: number;
+  /** Group-lasso penalty on the rows of the wide (linear) path from inputs to outputs. */
+  wideDecay: number;
   /** Adam steps when the model is first trained, and per update afterwards (warm start). */
   initialSteps: number;
   steps: number;
@@ -46,16 +51,20 @@ export const DEEPTUNE_DEFAULTS: DeepTuneSettings = {
   alpha: 0.5, // the paper's default
   gamma: 0.5, // see deeptune.md notes in README: 0.1 makes sigma ~1 for everything not on a centroid
   beta: 0.3,
-  crashCap: 0.5,
-  crashKeep: 1,
+  // Crash filter, measured on the redis pool (BENCHMARKS.md deeptune-replay-*): with a cap of 0.5 and
+  // no relative filter DeepTune crashed as often as random search (0.27 vs 0.28).
+  crashCap: 0.2,
+  crashKeep: 0.15,
+  minKeep: 0.1,
   hidden: [64, 64],
   dropout: 0.1,
   rbfUnits: 32,
   latentDim: 8,
   learningRate: 0.003,
   weightDecay: 0.05,
+  wideDecay: 0.003, // 0.01 and more switch the wide path off entirely on 100-200 rows
   initialSteps: 60,
-  steps: 8,
+  steps: 16, // 8 halves the update cost but learns the crash boundary later (crash rate 0.19 vs 0.18)
   batchSize: 64,
   poolSize: 2000,
   initial: 10,
@@ -68,12 +77,14 @@ export const DEEPTUNE_SETTING_HELP: Record<string, string> = {
   beta: `exploration vs. predicted performance in the acquisition, in [0, 1] (default ${DEEPTUNE_DEFAULTS.beta})`,
   crashCap: `drop candidates whose crash probability exceeds this, in (0, 1] (default ${DEEPTUNE_DEFAULTS.crashCap})`,
   crashKeep: `keep only this share of candidates with the lowest crash probability, in (0, 1] (default ${DEEPTUNE_DEFAULTS.crashKeep})`,
+  minKeep: `the crash filter keeps at least this share of candidates, the safest ones, in (0, 1] (default ${DEEPTUNE_DEFAULTS.minKeep})`,
   hidden: `dense layer widths, comma-separated (default ${DEEPTUNE_DEFAULTS.hidden.join(",")})`,
   dropout: `dropout rate in [0, 1) (default ${DEEPTUNE_DEFAULTS.dropout})`,
   rbfUnits: `centroids per RBF layer (default ${DEEPTUNE_DEFAULTS.rbfUnits})`,
   latentDim: `dimension of each RBF layer's projected input (default ${DEEPTUNE_DEFAULTS.latentDim})`,
   learningRate: `Adam learning rate (default ${DEEPTUNE_DEFAULTS.learningRate})`,
   weightDecay: `group-lasso penalty on the first layer's rows (default ${DEEPTUNE_DEFAULTS.weightDecay})`,
+  wideDecay: `group-lasso penalty on the wide (linear) path's rows (default ${DEEPTUNE_DEFAULTS.wideDecay})`,
   initialSteps: `Adam steps of the first training (default ${DEEPTUNE_DEFAULTS.initialSteps})`,
   steps: `Adam steps per update, warm-started (default ${DEEPTUNE_DEFAULTS.steps})`,
   batchSize: `minibatch rows per step (default ${DEEPTUNE_DEFAULTS.batchSize})`,
@@ -82,6 +93,14 @@ export const DEEPTUNE_SETTING_HELP: Record<string, string> = {
   transferFrom: "directory of a saved DeepTune model to start from (transfer learning)",
   saveModel: "directory to save the trained model to when the search ends",
 };
+
+/** The network's part of the settings (everything but the input width). */
+export function networkSettings(s: DeepTuneSettings, seed: number): Omit<NetworkConfig, "inputDim"> {
+  return {
+    hidden: s.hidden, dropout: s.dropout, rbfUnits: s.rbfUnits, latentDim: s.latentDim, gamma: s.gamma,
+    learningRate: s.learningRate, weightDecay: s.weightDecay, wideDecay: s.wideDecay, seed,
+  };
+}
 
 export function parseHidden(raw: unknown, where = "hidden"): number[] {
   const parts = Array.isArray(raw) ? raw : String(raw).split(",");
@@ -100,9 +119,11 @@ export function validateSettings(s: DeepTuneSettings): DeepTuneSettings {
   if (!(s.beta >= 0 && s.beta <= 1)) bad("beta", s.beta, "a number in [0, 1]");
   if (!(s.crashCap > 0 && s.crashCap <= 1)) bad("crashCap", s.crashCap, "a number in (0, 1]");
   if (!(s.crashKeep > 0 && s.crashKeep <= 1)) bad("crashKeep", s.crashKeep, "a number in (0, 1]");
+  if (!(s.minKeep > 0 && s.minKeep <= 1)) bad("minKeep", s.minKeep, "a number in (0, 1]");
   if (!(s.dropout >= 0 && s.dropout < 1)) bad("dropout", s.dropout, "a number in [0, 1)");
   if (!(s.learningRate > 0)) bad("learningRate", s.learningRate, "a number > 0");
   if (!(s.weightDecay >= 0)) bad("weightDecay", s.weightDecay, "a number >= 0");
+  if (!(s.wideDecay >= 0)) bad("wideDecay", s.wideDecay, "a number >= 0");
   for (const k of ["rbfUnits", "latentDim", "batchSize", "poolSize"] as const)
     if (!Number.isInteger(s[k]) || s[k] < 1) bad(k, s[k], "an integer >= 1");
   for (const k of ["initialSteps", "steps", "initial"] as const)
@@ -121,12 +142,14 @@ export function readSettings(options: SearcherOptions): DeepTuneSettings {
     beta: n("beta", { min: 0, max: 1 }),
     crashCap: n("crashCap"),
     crashKeep: n("crashKeep"),
+    minKeep: n("minKeep"),
     hidden: options.settings?.hidden === undefined ? d.hidden : parseHidden(options.settings.hidden),
     dropout: n("dropout"),
     rbfUnits: n("rbfUnits", { integer: true, min: 1 }),
     latentDim: n("latentDim", { integer: true, min: 1 }),
     learningRate: n("learningRate"),
     weightDecay: n("weightDecay"),
+    wideDecay: n("wideDecay"),
     initialSteps: n("initialSteps", { integer: true, min: 0 }),
     steps: n("steps", { integer: true, min: 0 }),
     batchSize: n("batchSize", { integer: true, min: 1 }),

@@ -12,7 +12,7 @@ import { fail, quote } from "../errors";
 import "./rbf-layer"; // registers the custom layer class before any model is deserialised
 
 export const MODEL_FORMAT = "wayfinder-deeptune";
-export const MODEL_VERSION = 1;
+export const MODEL_VERSION = 2; // 2: the wide (linear) path dt_wide
 
 interface WeightSpec {
   name: string;

@@ -8,7 +8,14 @@
  * - `NAME=VALUE`    one-hot column of a categorical value (choice, tristate), or the "on" value of a
  *                   boolean (1 = on, 0 = off);
  * - `NAME#rank`     a categorical with more than `maxOneHot` values, as its z-scored position in the list;
- * - `NAME?`         1 when a conditional parameter is active (its other columns are 0 when it is not).
+ * - `NAME?`         1 when a conditional parameter is active (its other columns are 0 when it is not);
+ * - `NAME#neg32`    for an integer parameter whose values reach 2^31: 1 when the value's low 32 bits read
+ *                   as a signed C int are negative, else 0. Many kernel sysctl handlers parse into a
+ *                   32-bit int, so values past INT_MAX wrap, and whether the wrapped value is negative can
+ *                   decide between a crash and a clean run (icmp_ratelimit in the artifact's Linux pools
+ *                   crashes about half the time when it is not and never when it is). In the raw or log
+ *                   value that boundary is a periodic pattern a model cannot learn from a few hundred
+ *                   samples; as a 0/1 column it is one weight. `wrap32: false` turns it off.
  * Pinned parameters (constant in this space) get no column. Means and deviations come from `data` when
  * given (e.g. a replay pool), else from the domain (a uniform draw).
  */
@@ -22,13 +29,26 @@ export interface EncoderOptions {
   data?: readonly Config[];
   /** Categoricals with more values than this are encoded by rank instead of one-hot (default 64). */
   maxOneHot?: number;
+  /** Add the `NAME#neg32` column to integer parameters whose values reach 2^31 (default true). */
+  wrap32?: boolean;
 }
 
 type Block =
   | { kind: "numeric"; p: Parameter; col: number; log: boolean; min: number; mean: number; std: number; values: number[] | null; strings: boolean }
   | { kind: "onehot"; p: Parameter; col: number; values: Value[]; index: Map<string, number> }
   | { kind: "flag"; p: Parameter; col: number; on: string; off: string }
-  | { kind: "rank"; p: Parameter; col: number; values: Value[]; index: Map<string, number>; mean: number; std: number };
+  | { kind: "rank"; p: Parameter; col: number; values: Value[]; index: Map<string, number>; mean: number; std: number }
+  | { kind: "wrap32"; p: Parameter; col: number };
+
+const TWO_31 = 2 ** 31;
+
+/** The low 32 bits of an integer read as a signed C int, divided by 2^31 (in [-1, 1)); NaN for non-integers. */
+export function wrapInt32(v: Value): number {
+  const s = String(v).trim();
+  if (!/^-?\d+$/.test(s)) return NaN;
+  // Doubles are exact only up to 2^53, and the pools hold values like 18446744073692774399: use BigInt.
+  return Number(BigInt.asIntN(32, BigInt(s))) / TWO_31;
+}
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
@@ -75,6 +95,10 @@ export class Encoder {
         }
         this.blocks.push({ kind: "numeric", p, col, log, min: lo, mean, std: std > 0 ? std : 1, values: nums, strings: !!nums && p.type === "choice" && p.values.some((v) => typeof v === "string") });
         this.columns.push(p.name);
+        if ((options.wrap32 ?? true) && hi >= TWO_31) {
+          this.blocks.push({ kind: "wrap32", p, col: this.columns.length });
+          this.columns.push(`${p.name}#neg32`);
+        }
       } else if (p.type === "boolean") {
         const [on, off] = booleanValues(p);
         this.blocks.push({ kind: "flag", p, col, on, off });
@@ -129,6 +153,11 @@ export class Encoder {
           if (i !== undefined) out[b.col] = (i - b.mean) / b.std;
           break;
         }
+        case "wrap32": {
+          const w = wrapInt32(v);
+          out[b.col] = w < 0 ? 1 : 0;
+          break;
+        }
       }
     }
     return out;
@@ -171,6 +200,9 @@ export class Encoder {
           partial[p.name] = b.values[Math.min(b.values.length - 1, Math.max(0, i))];
           break;
         }
+        case "wrap32":
+          // Derived from the numeric column: nothing to decode.
+          break;
       }
     }
     return this.space.complete(partial);

@@ -28,5 +28,5 @@ export { configKey } from "./config-key";
 export { sampleConfig, sampleValue, UniqueSampler, ENUMERATE_LIMIT } from "./sample";
 export { GridIterator, gridValues, gridSize, DEFAULT_GRID_LEVELS } from "./grid";
 export type { EncoderOptions } from "./encoder";
-export { Encoder } from "./encoder";
+export { Encoder, wrapInt32 } from "./encoder";
 export { spaceFromDataset, parameterFromSchema } from "./space-from-dataset";

@@ -10,7 +10,7 @@ import { DeepTuneModel } from "../../lib/deeptune/deeptune-model";
 import { scoreCandidates } from "../../lib/deeptune/score-candidates";
 import { WayfinderError } from "../../lib/errors";
 
-const small: Omit<NetworkConfig, "inputDim"> = { hidden: [32, 32], dropout: 0.1, rbfUnits: 16, latentDim: 4, gamma: 0.3, learningRate: 0.01, weightDecay: 0, seed: 1 };
+const small: Omit<NetworkConfig, "inputDim"> = { hidden: [32, 32], dropout: 0.1, rbfUnits: 16, latentDim: 4, gamma: 0.3, learningRate: 0.01, weightDecay: 0, wideDecay: 0, seed: 1 };
 
 test("backend: wasm is chosen here (tfjs-node is not installed) and the choice is reported", async () => {
   const b = await initBackend();

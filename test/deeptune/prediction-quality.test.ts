@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { predictionMetrics, evaluatePredictionQuality } from "../../lib/deeptune/prediction-quality";
+import { predictionMetrics, evaluatePredictionQuality, rocAuc } from "../../lib/deeptune/prediction-quality";
 import { initBackend } from "../../lib/deeptune/backend";
 import { createSpace } from "../../lib/space/space";
 import type { Config } from "../../lib/search/searcher";
@@ -33,4 +33,12 @@ test("prediction quality on a learnable pool beats its baselines; no non-crashed
     () => evaluatePredictionQuality({ space, configs, values: configs.map(() => null), direction: "max", name: "all-crash" }, { steps: 1 }),
     /all-crash: the training rows contain no non-crashed row/,
   );
+});
+
+test("prediction quality: crash AUC ranks crashed rows above clean ones (ties count one half)", () => {
+  assert.equal(rocAuc([0.9, 0.8, 0.1, 0.2], [true, true, false, false]), 1);
+  assert.equal(rocAuc([0.1, 0.2, 0.9, 0.8], [true, true, false, false]), 0);
+  assert.equal(rocAuc([0.5, 0.5, 0.5, 0.5], [true, false, true, false]), 0.5);
+  assert.equal(rocAuc([0.3, 0.6, 0.4], [false, true, true]), 1);
+  assert.ok(Number.isNaN(rocAuc([0.3, 0.6], [true, true])));
 });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Rng } from "../../lib/random";
-import { Encoder } from "../../lib/space/encoder";
+import { Encoder, wrapInt32 } from "../../lib/space/encoder";
 import { parseCondition } from "../../lib/space/condition";
 import { sampleConfig } from "../../lib/space/sample";
 import { createSpace } from "../../lib/space/space";
@@ -32,6 +32,7 @@ test("encoder: stable, readable columns; pinned parameters get none", () => {
     "BUF",
     "SMALL",
     "SHMMAX",
+    "SHMMAX#neg32",
     "TCP_RMEM=4096 87380 6291456",
     "TCP_RMEM=4096 131072 6291456",
     "SMP=y",
@@ -53,6 +54,23 @@ test("encoder: z-scores numerics (log-z for wide ranges and huge integers kept a
   assert.ok(hi[col("SHMMAX")] > mid[col("SHMMAX")] && mid[col("SHMMAX")] > lo[col("SHMMAX")]);
   // uniform on [-sqrt3, sqrt3] after z-scoring a uniform domain
   assert.ok(Math.abs(lo[col("BUF")] + Math.sqrt(3)) < 1e-9);
+});
+
+test("encoder: integers reaching 2^31 get a column for their 32-bit wrap being negative (exact on huge strings)", () => {
+  const e = new Encoder(space);
+  const col = e.columns.indexOf("SHMMAX#neg32");
+  const neg = (v: string) => e.encode(space.complete({ SHMMAX: v }))[col];
+  // 2^64 - 16777217: low 32 bits 0xFEFFFFFF, negative as an int (a double would round the value to 2^64 - 16777216).
+  assert.equal(neg("18446744073692774399"), 1);
+  assert.equal(neg("68719476736"), 0); // 2^36: low 32 bits are 0
+  assert.equal(neg("4294967295"), 1); // 0xFFFFFFFF = -1
+  assert.equal(wrapInt32("2147483648"), -1);
+  assert.equal(wrapInt32("2147483647"), (2 ** 31 - 1) / 2 ** 31);
+  assert.ok(Number.isNaN(wrapInt32("0x1003")));
+  // BUF stops at 10^7 and gets no such column; the option turns the columns off.
+  assert.ok(!e.columns.includes("BUF#neg32"));
+  assert.ok(!new Encoder(space, { wrap32: false }).columns.includes("SHMMAX#neg32"));
+  assert.equal(e.decode(e.encode(space.complete({ SHMMAX: "68719476736" }))).SHMMAX, "68719476736");
 });
 
 test("encoder: decode(encode(x)) == x for random points, and snaps vectors to the domain", () => {

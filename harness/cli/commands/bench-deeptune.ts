@@ -8,6 +8,8 @@
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { artifactPool as poolPath, ARTIFACT_POOLS, type ArtifactPoolName } from "../../../lib/datasets/artifact-dir";
 import { replay } from "../../../lib/search/replay";
 import { formatReplayTable, replaySearchers } from "../../../lib/search/replay-report";
@@ -22,7 +24,7 @@ import { DeepTuneSearcher } from "../../../lib/deeptune/deeptune-searcher";
 export const summary = "bench deeptune: per-iteration time and memory of DeepTune as the history grows -> BENCHMARKS.md";
 
 const usage = `usage: wayfinder bench deeptune [--dataset <pool>] [--sizes 10,100,400,800,2000] [--repeats 5] [--pool-size 2000] [--no-write]
-       wayfinder bench deeptune --replay [--pools redis,hpc,sqlite] [--seeds 10] [--budget 250] [--transfer] [--no-write]
+       wayfinder bench deeptune --replay [--pools redis,hpc,sqlite] [--seeds 10] [--budget 250] [--transfer [--transfer-seeds N]] [--no-write]
 
 The first form measures the cost curve (section deeptune-cost); --replay replays DeepTune and random
 search on the pools and writes section deeptune-replay, pool by pool, with the paper's numbers to beat.
@@ -38,7 +40,7 @@ const TRANSFER_SOURCE: Record<string, string> = { redis: "sqlite", hpc: "redis",
 
 async function replayBench(argv: string[]): Promise<number> {
   let pools = ["redis", "hpc", "sqlite"];
-  let seeds = 10, budget = 250, write = true, transfer = false;
+  let seeds = 10, budget = 250, write = true, transfer = false, transferSeeds = 0;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => argv[++i] ?? "";
@@ -47,6 +49,7 @@ async function replayBench(argv: string[]): Promise<number> {
     else if (a === "--seeds") seeds = Number(v());
     else if (a === "--budget") budget = Number(v());
     else if (a === "--transfer") transfer = true;
+    else if (a === "--transfer-seeds") transferSeeds = Number(v());
     else if (a === "--no-write") write = false;
     else throw new WayfinderError(`unexpected argument ${quote(a)}\n${usage}`);
   }
@@ -71,7 +74,7 @@ async function replayBench(argv: string[]): Promise<number> {
         const src = TRANSFER_SOURCE[name];
         const modelDir = join(tmp, `${src}-model`);
         if (!existsSync(join(modelDir, "model.json"))) await replay(load(src), { searcher: "deeptune", budget, seed: 1, settings: { saveModel: modelDir } });
-        const [tl] = await replaySearchers(pool, { searchers: ["deeptune"], budget, seeds, settings: { deeptune: { transferFrom: modelDir } } });
+        const [tl] = await replaySearchers(pool, { searchers: ["deeptune"], budget, seeds: transferSeeds || seeds, settings: { deeptune: { transferFrom: modelDir } } });
         reports.splice(1, 0, { ...tl, searcher: `deeptune+TL(${src})` });
       }
       const minutes = (performance.now() - t0) / 60000;
@@ -88,8 +91,9 @@ async function replayBench(argv: string[]): Promise<number> {
       );
       console.log(parts.slice(-7).join("\n"));
       if (write) {
-        writeBenchmarkSection(join(import.meta.dirname, "../../..", "BENCHMARKS.md"), "deeptune-replay",
-          ["## deeptune-replay", "", `Command: \`${cmd}\``, "", ...parts].join("\n"));
+        // One section per pool, so pools can be benchmarked by separate processes side by side.
+        writeBenchmarkSection(join(import.meta.dirname, "../../..", "BENCHMARKS.md"), `deeptune-replay-${name}`,
+          [`## deeptune-replay-${name}`, "", `Command: \`${cmd}\``, "", ...parts.slice(-7)].join("\n"));
       }
     }
   } finally {
@@ -97,6 +101,17 @@ async function replayBench(argv: string[]): Promise<number> {
   }
   return 0;
 }
+
+/**
+ * A full garbage collection before memory is read, so RSS counts what the search keeps alive rather
+ * than garbage V8 has not got round to collecting (the usual way to reach gc() without --expose-gc).
+ */
+function collectGarbage(): void {
+  setFlagsFromString("--expose-gc");
+  (runInNewContext("gc") as () => void)();
+}
+
+const rssMb = () => process.memoryUsage().rss / 2 ** 20;
 
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes("--replay")) return replayBench(argv);
@@ -135,6 +150,9 @@ export async function run(argv: string[]): Promise<number> {
     const v = pool.values[order[i]];
     return { config: pool.configs[order[i]], outcome: v === null ? ({ ok: false, phase: "runtime" } as const) : ({ ok: true, value: v } as const) };
   };
+  collectGarbage();
+  // Runtime, TensorFlow.js and the parsed pool: memory the process holds before any searcher exists.
+  const baseMb = rssMb();
   const rows: { n: number; median: number; cpu: number; update: number; score: number; rssMb: number; load: number }[] = [];
   let backend = "";
   for (const n of [...sizes].sort((a, b) => a - b)) {
@@ -156,7 +174,8 @@ export async function run(argv: string[]): Promise<number> {
       scores.push(s.lastTimings.score);
     }
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
-    const row = { n, median: med(times), cpu: med(cpus), update: med(updates), score: med(scores), rssMb: process.memoryUsage().rss / 2 ** 20, load: loadavg()[0] };
+    collectGarbage();
+    const row = { n, median: med(times), cpu: med(cpus), update: med(updates), score: med(scores), rssMb: rssMb(), load: loadavg()[0] };
     rows.push(row);
     console.log(`n=${n}: ${row.median.toFixed(3)} s per iteration (CPU ${row.cpu.toFixed(3)} s; update ${row.update.toFixed(3)} s, scoring ${row.score.toFixed(3)} s), RSS ${row.rssMb.toFixed(0)} MB, load ${row.load.toFixed(1)}`);
     s.dispose();
@@ -168,9 +187,11 @@ export async function run(argv: string[]): Promise<number> {
       "",
       `Command: \`${cmd}\` (dataset ${file.replace(/^.*\/shared\//, "../shared/")}, backend ${backend}, ${poolSize} live candidates per ask, median of ${repeats} iterations; 2-core machine shared with other jobs, load average in the last column).`,
       "",
-      "| samples | wall s / iteration | CPU s / iteration | update s | scoring s | RSS MB | load avg |",
-      "|---:|---:|---:|---:|---:|---:|---:|",
-      ...rows.map((r) => `| ${r.n} | ${r.median.toFixed(3)} | ${r.cpu.toFixed(3)} | ${r.update.toFixed(3)} | ${r.score.toFixed(3)} | ${r.rssMb.toFixed(0)} | ${r.load.toFixed(1)} |`),
+      "| samples | wall s / iteration | CPU s / iteration | update s | scoring s | RSS MB | RSS above base MB | load avg |",
+      "|---:|---:|---:|---:|---:|---:|---:|---:|",
+      ...rows.map((r) => `| ${r.n} | ${r.median.toFixed(3)} | ${r.cpu.toFixed(3)} | ${r.update.toFixed(3)} | ${r.score.toFixed(3)} | ${r.rssMb.toFixed(0)} | ${(r.rssMb - baseMb).toFixed(0)} | ${r.load.toFixed(1)} |`),
+      "",
+      `RSS is the whole process's resident memory after a full garbage collection; the base, ${baseMb.toFixed(0)} MB, is what Node, TensorFlow.js and the parsed pool take before any searcher exists (the paper's numbers count its whole Python process too).`,
       "",
       "CPU s counts this process's user+system time (the wasm backend is single-threaded, so on an idle machine wall ~ CPU; on a loaded one wall is inflated by waiting for a core).",
       "",

@@ -58,7 +58,7 @@ async function evalCommand(argv: string[]): Promise<number> {
   const mean = (k: keyof PredictionQuality) => results.reduce((s, r) => s + r[k], 0) / results.length;
   const report = {
     dataset, backend: backend.name, seeds, holdout, steps,
-    failureAccuracy: mean("failureAccuracy"), failureBaseline: mean("failureBaseline"),
+    failureAccuracy: mean("failureAccuracy"), failureBaseline: mean("failureBaseline"), crashAuc: mean("crashAuc"),
     runAccuracy: mean("runAccuracy"), normalisedMae: mean("normalisedMae"), maeBaseline: mean("maeBaseline"),
     trainRows: results[0].trainRows, heldOutRows: results[0].heldOutRows, trainSeconds: mean("trainSeconds"),
   };
@@ -67,6 +67,7 @@ async function evalCommand(argv: string[]): Promise<number> {
     const f = (x: number) => x.toFixed(3);
     console.log(`${dataset}: ${report.trainRows} training rows, ${report.heldOutRows} held out, ${seeds} splits, ${steps} steps, backend ${backend.name}`);
     console.log(`  failure accuracy  ${f(report.failureAccuracy)}   (majority class ${f(report.failureBaseline)})`);
+    console.log(`  crash AUC         ${f(report.crashAuc)}   (0.5 = no ranking signal)`);
     console.log(`  run accuracy      ${f(report.runAccuracy)}`);
     console.log(`  normalised MAE    ${f(report.normalisedMae)}   (training median ${f(report.maeBaseline)})`);
   }
