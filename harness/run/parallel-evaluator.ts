@@ -5,10 +5,13 @@
  * measures the same machinery users run.
  */
 import { resolve } from "node:path";
+import { WayfinderError } from "../../lib/errors";
+import { parseJob } from "../jobs/job";
 import { isolationReport, physicalCoreCount, planSlots, readCpuTopology, type SlotPlan } from "../queue/cpu-topology";
 import { buildImage } from "../vm/image-builder";
 import { defaultCacheDir } from "../vm/cache-dir";
 import type { EvaluationReport, EvaluationRequest } from "./evaluator";
+import { evaluatorForJob } from "./evaluator-for-job";
 import { ParallelSlots } from "./parallel-slots";
 import { guestConfig, runnableJobFromText } from "./runnable-job";
 import { vmEvaluator } from "./vm-evaluator";
@@ -47,6 +50,19 @@ export function planWarnings(plan: readonly SlotPlan[], cores: number, cpus: num
 }
 
 export async function parallelEvaluator(o: ParallelEvaluatorOptions): Promise<ParallelEvaluator> {
+  const job = parseJob(o.jobText, o.jobPath);
+  if (job.targetKind === "unikraft") {
+    // Slot processes boot Linux guests only (parallel-slot-process.ts builds a RunnableJob); a Unikraft job runs in this process.
+    if (o.parallel !== 1) {
+      throw new WayfinderError(`--parallel ${o.parallel}: a Unikraft job (target.kind: unikraft) runs one evaluation at a time for now; use --parallel 1`);
+    }
+    const je = evaluatorForJob(job, {
+      ...(o.deterministic !== undefined ? { deterministic: o.deterministic } : {}),
+      ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
+      onNote: (n) => o.onNote?.(n, 0),
+    });
+    return { evaluate: (req) => je.evaluate(req), plan: [], isolation: [], warnings: [], close: async () => {} };
+  }
   const rj = runnableJobFromText(o.jobText, o.jobPath);
   if (o.parallel === 1) {
     const evaluate = vmEvaluator({

@@ -4,20 +4,24 @@
  * next starts, and ends with the best configuration and its gain over the default.
  * `wayfinder run --resume <store>` continues a stopped or killed run.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { WayfinderError, quote } from "../../../lib/errors";
 import { createSearcher, searcherNames } from "../../../lib/search";
 import type { Config, Searcher } from "../../../lib/search/searcher";
-import { loadJob } from "../../jobs/job";
+import { loadJob, parseJob, type Job } from "../../jobs/job";
+import { evaluatorForJob } from "../../run/evaluator-for-job";
+import { assertUnikraftCheckout, renderArgs, renderRootfsFiles, resolveUnikraftPaths, unboundParameters, unikraftCommandLine, type UnikraftTarget } from "../../unikraft/index";
+import type { RenderedConfig } from "../../run/best-report";
+import { findQemu } from "../../vm/preflight";
 import { bestReport } from "../../run/best-report";
 import { formatBudget, parseBudget } from "../../run/budget";
 import { ProgressReporter } from "../../run/progress";
 import { renderForReview } from "../../run/render-for-review";
 import { runStudy, type RunSummary } from "../../run/run-study";
-import { guestConfig, jobRecord, runnableJob, runnableJobFromText, type RunnableJob } from "../../run/runnable-job";
+import { guestConfig, jobRecord, runnableJob } from "../../run/runnable-job";
 import { parallelEvaluator, type ParallelEvaluator } from "../../run/parallel-evaluator";
 import { parallelNoiseWarnings, parallelStartNotes } from "../../run/parallel-noise-check";
 import { LIST_SEARCHER, ListSearcher, parseConfigList } from "../../run/list-searcher";
@@ -69,6 +73,101 @@ many hosts (PostgreSQL store; evaluations run on "wayfinder worker --store <url>
   --study NAME         the study's name in the store (default <job>-<searcher>-s<seed>)
   --parallel K         (PostgreSQL) evaluations in flight at once (default: the live workers' slots)
   --lease S            seconds without a worker heartbeat before its evaluation is re-queued (default 120)`;
+
+/**
+ * What `run` needs from a job besides its space, by target kind: the objective, a host check that runs
+ * before a store is created (so a broken setup is one clear error, not a store of harness failures), how
+ * a configuration is shown for review, and whether measurements are deterministic (-icount).
+ */
+interface RunTarget {
+  job: Job;
+  objective: string;
+  direction: Job["direction"];
+  preflight(): void;
+  review(config: Config): RenderedConfig;
+  deterministic: boolean;
+}
+
+function onPath(name: string): boolean {
+  return (process.env.PATH ?? "").split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function runTarget(job: Job): RunTarget {
+  if (job.targetKind === "unikraft") {
+    // Validates the target section (errors at the job file's line and column); nothing runs until evaluate().
+    const je = evaluatorForJob(job);
+    if (je.kind !== "unikraft") throw new Error("unreachable: a unikraft job gave a linux evaluator");
+    const t = je.target;
+    return {
+      job,
+      objective: job.objectives[0]!.metric,
+      direction: job.direction,
+      // The checks the evaluator would make on its first call that need no build: bound parameters, the
+      // checkout ($WAYFINDER_UNIKRAFT_DIR or target.checkout.root), QEMU and the benchmark tool.
+      preflight: () => {
+        const unbound = unboundParameters(t, job.parameters);
+        if (unbound.length) {
+          throw new WayfinderError(`${job.source.file}: parameter(s) ${unbound.join(", ")} reach nothing: they are not Kconfig values and no rootfs template, appArgs or benchmark argv names them as {{NAME}}`);
+        }
+        assertUnikraftCheckout(resolveUnikraftPaths(t.checkout, process.env));
+        findQemu(t.vm.qemu);
+        if (t.benchmark.tool !== "console" && !onPath(t.benchmark.tool)) {
+          throw new WayfinderError(`the benchmark tool ${t.benchmark.tool} (target.benchmark.tool) is not on PATH; install it (apt-get install ${t.benchmark.tool === "wrk" ? "wrk" : "redis-tools"})`);
+        }
+      },
+      review: (c) => unikraftReview(t, c),
+      deterministic: false,
+    };
+  }
+  const rj = runnableJob(job);
+  return {
+    job,
+    objective: rj.objective,
+    direction: rj.direction,
+    preflight: () => void preflight(rj.target),
+    review: (c) => renderForReview(rj.target, rj.params)(guestConfig(rj, c)),
+    deterministic: rj.target.vm.deterministic,
+  };
+}
+
+/**
+ * A Unikraft configuration for review: no sysctls; the unikernel's command line; the configuration itself
+ * (its compile-time values become Kconfig options, so the JSON is what to put in the app's .config) and the
+ * initrd files rendered from it, exactly as the evaluator renders them.
+ */
+function unikraftReview(t: UnikraftTarget, c: Config): RenderedConfig {
+  const problem = (e: unknown) => {
+    if (!(e instanceof WayfinderError)) throw e;
+    return `(cannot be rendered: ${e.message})`;
+  };
+  let cmdline: string;
+  try {
+    cmdline = unikraftCommandLine(t.net?.args ?? [], renderArgs(t.appArgs, c, {}, "appArgs"));
+  } catch (e) {
+    cmdline = problem(e);
+  }
+  const files = [{ path: "configuration.json", content: JSON.stringify(c, Object.keys(c).sort(), 2) + "\n" }];
+  if (t.rootfs) {
+    const r = renderRootfsFiles(t.rootfs.files, c as Record<string, string | number>);
+    if (r.ok) files.push(...r.files.map((f) => ({ path: `initrd ${f.path}`, content: f.content })));
+    else files.push({ path: "initrd files", content: `(cannot be rendered: ${r.problems.join("; ")})\n` });
+  }
+  return { runtime: [], cmdline, files };
+}
+
+/** Unikraft jobs run through the in-process evaluator only, for now. */
+function refuseUnikraft(job: Job, what: string): void {
+  if (job.targetKind === "unikraft") {
+    throw new WayfinderError(`${what} is not supported for a Unikraft job (target.kind: unikraft, ${job.source.file}) yet: run it on this host with --parallel 1 and a SQLite store`);
+  }
+}
 
 function timestamp(): string {
   return new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
@@ -140,7 +239,7 @@ export async function run(argv: string[]): Promise<number> {
     });
 
   let store: SqliteStudyStore;
-  let rj: RunnableJob;
+  let rt: RunTarget;
   if (o.resume !== undefined && onPostgres) {
     if (positionals.length > 0) throw new WayfinderError(`--resume takes the store only; the job is read from it (got ${quote(positionals[0])})`);
     return postgres(undefined, o.budget !== undefined ? parseBudget(o.budget) : undefined);
@@ -152,9 +251,10 @@ export async function run(argv: string[]): Promise<number> {
     store = SqliteStudyStore.open(o.resume);
     const info = store.info();
     // The job is re-read from the verbatim text stored with the study, not from a file that may have changed.
-    rj = runnableJobFromText(info.jobText, info.jobPath);
+    rt = runTarget(parseJob(info.jobText, info.jobPath));
+    if (o.parallel !== undefined && parsePositiveInt("--parallel", o.parallel) > 1) refuseUnikraft(rt.job, `--parallel ${o.parallel}`);
     const newBudget = o.budget !== undefined ? parseBudget(o.budget) : undefined;
-    preflight(rj.target);
+    rt.preflight();
     if (newBudget) store.setBudget(newBudget);
   } else {
     if (positionals.length !== 1) {
@@ -163,7 +263,9 @@ export async function run(argv: string[]): Promise<number> {
     }
     const jobFile = positionals[0];
     const job = loadJob(jobFile);
-    rj = runnableJob(job);
+    if (onPostgres) refuseUnikraft(job, "--store postgres://");
+    if (o.parallel !== undefined && parsePositiveInt("--parallel", o.parallel) > 1) refuseUnikraft(job, `--parallel ${o.parallel}`);
+    rt = runTarget(job);
     let configs: Config[] | undefined;
     if (o.configs !== undefined) {
       if (o.searcher !== undefined) throw new WayfinderError("--configs replaces the searcher: give one of --configs and --searcher");
@@ -197,13 +299,13 @@ export async function run(argv: string[]): Promise<number> {
       seed,
       repeats,
       budget,
-      objective: rj.objective,
-      direction: rj.direction,
+      objective: rt.objective,
+      direction: rt.direction,
       defaultConfig: job.space.defaultConfig(),
     };
     if (onPostgres) return postgres(spec);
     const file = o.store ?? join("studies", `${job.name.replace(/[^A-Za-z0-9_.-]+/g, "_")}-${searcher}-s${seed}-${timestamp()}.sqlite`);
-    preflight(rj.target);
+    rt.preflight();
     mkdirSync(dirname(file), { recursive: true });
     store = SqliteStudyStore.create(file, spec);
   }
@@ -212,7 +314,7 @@ export async function run(argv: string[]): Promise<number> {
   const stored = info.job as { searcherSettings?: Record<string, unknown>; configs?: Config[] };
   const searcher: Searcher = info.searcher === LIST_SEARCHER
     ? new ListSearcher(info.direction, stored.configs ?? [])
-    : await createSearcher(info.searcher, { space: rj.job.space, direction: info.direction, seed: info.seed, settings: stored.searcherSettings ?? rj.job.search.settings });
+    : await createSearcher(info.searcher, { space: rt.job.space, direction: info.direction, seed: info.seed, settings: stored.searcherSettings ?? rt.job.search.settings });
   const parallel = o.parallel !== undefined ? parsePositiveInt("--parallel", o.parallel) : 1;
   const reporter = new ProgressReporter(process.stdout, info.direction);
   const done = store.evaluations().filter((e) => e.state === "done").length;
@@ -252,7 +354,7 @@ export async function run(argv: string[]): Promise<number> {
     });
     for (const line of evaluator.isolation) reporter.note(`isolation: ${line}`);
     for (const w of evaluator.warnings) reporter.note(`warning: ${w}`);
-    for (const w of parallelStartNotes({ parallel, repeats: info.repeats, deterministic: deterministic ?? rj.target.vm.deterministic })) reporter.note(`warning: ${w}`);
+    for (const w of parallelStartNotes({ parallel, repeats: info.repeats, deterministic: deterministic ?? rt.deterministic })) reporter.note(`warning: ${w}`);
     const ev = evaluator;
     result = await runStudy({
       store,
@@ -292,7 +394,7 @@ export async function run(argv: string[]): Promise<number> {
     const last = result.evaluations.filter((e) => e.state === "done").at(-1);
     if (last?.outcome && !last.outcome.ok) console.log(`last failure (${last.outcome.phase}): ${last.outcome.evidence ?? ""}`);
   }
-  const report = bestReport(info, result.evaluations, (c: Config) => renderForReview(rj.target, rj.params)(guestConfig(rj, c)), store.location);
+  const report = bestReport(info, result.evaluations, (c: Config) => rt.review(c), store.location);
   if (report) console.log("\n" + report.text);
   else console.log("no evaluation succeeded: there is no best configuration yet");
   store.close();
@@ -321,8 +423,8 @@ async function runPostgresStudy(opts: Omit<PostgresRunOptions, "signal">): Promi
   }
   const snapshot = await PostgresStudySnapshot.load(opts.url, study);
   const info = snapshot.info();
-  const rj = runnableJobFromText(info.jobText, info.jobPath);
-  const report = bestReport(info, snapshot.evaluations(), (c: Config) => renderForReview(rj.target, rj.params)(guestConfig(rj, c)), snapshot.location);
+  const rt = runTarget(parseJob(info.jobText, info.jobPath));
+  const report = bestReport(info, snapshot.evaluations(), (c: Config) => rt.review(c), snapshot.location);
   console.log(report ? "\n" + report.text : "no evaluation succeeded: there is no best configuration yet");
   return 0;
 }
