@@ -74,11 +74,13 @@ search: { searcher: random, seed: 7 }
 parameters:
   - { name: HZ, phase: compile, type: choice, values: [100, 300, 1000], default: 100 }
   - { name: LWIP_NUM_TCPCON, phase: compile, type: choice, values: [16, 64], default: 64 }
+  - { name: GREETING, phase: application, type: choice, values: [hi, hello], default: hi }
 target:
   kind: unikraft
   checkout: { app: apps/mini, libs: [lwip] }
   build: { jobs: 1, timeoutS: 120 }
   vm: { memoryMiB: 16, accel: tcg }
+  rootfs: { files: [{ path: /etc/greeting, template: "greeting {{GREETING}}\\n" }] }
   ready: { kind: console, pattern: "Powered by" }
   benchmark: { tool: console, metrics: [{ name: ops, pattern: "ops/s: ([0-9]+)" }] }
   timeouts: { bootS: 30, benchmarkS: 30 }
@@ -92,7 +94,7 @@ test("wayfinder run drives the real Unikraft evaluator on the miniature checkout
     const job = join(dir, "mini.yaml");
     writeFileSync(job, MINI_JOB);
     const configs = join(dir, "configs.json");
-    writeFileSync(configs, JSON.stringify([{ HZ: 1000, LWIP_NUM_TCPCON: 16 }, { HZ: 300, LWIP_NUM_TCPCON: 64 }]));
+    writeFileSync(configs, JSON.stringify([{ HZ: 1000, LWIP_NUM_TCPCON: 16, GREETING: "hello" }, { HZ: 300, LWIP_NUM_TCPCON: 64, GREETING: "hi" }]));
     const store = join(dir, "s.sqlite");
     const t0 = Date.now();
     const r = cli(["run", job, "--configs", configs, "--store", store, "--cache", join(dir, "cache")], { WAYFINDER_UNIKRAFT_DIR: root }, 180_000);
@@ -103,7 +105,10 @@ test("wayfinder run drives the real Unikraft evaluator on the miniature checkout
     const s = SqliteStudyStore.open(store);
     const evs = s.evaluations();
     s.close();
-    assert.deepEqual(evs.map((e) => e.config), [{ HZ: 100, LWIP_NUM_TCPCON: 64 }, { HZ: 1000, LWIP_NUM_TCPCON: 16 }, { HZ: 300, LWIP_NUM_TCPCON: 64 }]);
+    assert.deepEqual(evs.map((e) => e.config), [
+      { HZ: 100, LWIP_NUM_TCPCON: 64, GREETING: "hi" }, { HZ: 1000, LWIP_NUM_TCPCON: 16, GREETING: "hello" }, { HZ: 300, LWIP_NUM_TCPCON: 64, GREETING: "hi" },
+    ]);
+    assert.deepEqual(evs[1]!.paramStatus?.GREETING, { status: "rendered", requested: "hello" });
     // The measured value is what the image built with that CONFIG_HZ printed.
     assert.deepEqual(evs[0]!.outcome, { ok: true, value: 100 });
     assert.deepEqual(evs[1]!.outcome, { ok: true, value: 1000 });
@@ -117,6 +122,8 @@ test("wayfinder run drives the real Unikraft evaluator on the miniature checkout
     assert.match(r.stdout, /# {3}default: evaluation #0: 100\b/);
     assert.match(r.stdout, /gain over default: \+900(\.0+)? ?%/);
     assert.match(r.stdout, /## application config configuration\.json\n[\s\S]*-\s+"HZ": 100,\n[\s\S]*\+\s+"HZ": 1000,/);
+    // The initrd file as the evaluator rendered it for the default and for the best configuration.
+    assert.match(r.stdout, /## application config initrd \/etc\/greeting\n--- default \(evaluation #0\)\n\+\+\+ best \(evaluation #1\)\n@@ [^\n]+\n-greeting hi\n\+greeting hello\n/);
 
     // --resume re-reads the Unikraft job from the store (no Linux-only step): the list is used up, nothing re-runs.
     const again = cli(["run", "--resume", store, "--budget", "4", "--cache", join(dir, "cache")], { WAYFINDER_UNIKRAFT_DIR: root });
