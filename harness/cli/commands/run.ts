@@ -2,6 +2,8 @@
  * `wayfinder run <job> ...`: specialise a real Linux VM for an application. Asks the searcher for
  * configurations, boots each in QEMU (r repeats), records every evaluation in a study store before the
  * next starts, and ends with the best configuration and its gain over the default.
+ * A job with `target.kind: unikraft` builds and boots a Unikraft unikernel from the user's checkout
+ * instead (harness/unikraft, through evaluatorForJob), one evaluation at a time into a SQLite store.
  * `wayfinder run --resume <store>` continues a stopped or killed run.
  */
 import { accessSync, constants, mkdirSync, readFileSync } from "node:fs";
@@ -45,6 +47,10 @@ const usage = `usage: wayfinder run <job.yaml> [--searcher random|grid|bayes|dee
 Evaluation 0 is always the job's default configuration, so the gain over the default is known. Every
 evaluation is committed to the store (SQLite, one file per study) before the next starts; a run that is
 interrupted (Ctrl-C) or killed continues with --resume, without losing or repeating an evaluation.
+
+A job with target.kind: unikraft builds each configuration's unikernel from a Unikraft checkout
+($WAYFINDER_UNIKRAFT_DIR, or target.checkout.root) and boots it in QEMU; it runs with --parallel 1
+and a SQLite store only (for now).
 
 options:
   --searcher NAME      search algorithm (default: the job's search.searcher)
