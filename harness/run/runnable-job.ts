@@ -137,10 +137,7 @@ export function runnableJobFromText(text: string, file: string): RunnableJob {
  * Without a build section, compile-time values stay in the record only.
  */
 export function guestConfig(rj: RunnableJob, config: Config): Config {
-  const bound = new Set([...rj.params.map((p) => p.name), ...Object.keys(rj.target.build?.options ?? {})]);
-  const out: Config = {};
-  for (const [k, v] of Object.entries(config)) if (bound.has(k)) out[k] = v;
-  return out;
+  return pickValues(config, [...rj.params.map((p) => p.name), ...Object.keys(rj.target.build?.options ?? {})]);
 }
 
 /**
@@ -148,9 +145,13 @@ export function guestConfig(rj: RunnableJob, config: Config): Config {
  * renders with the VM harness's config layer, which knows nothing of kernel builds.
  */
 export function reviewConfig(rj: RunnableJob, config: Config): Config {
-  const bound = new Set(rj.params.map((p) => p.name));
+  return pickValues(config, rj.params.map((p) => p.name));
+}
+
+function pickValues(config: Config, names: string[]): Config {
+  const keep = new Set(names);
   const out: Config = {};
-  for (const [k, v] of Object.entries(config)) if (bound.has(k)) out[k] = v;
+  for (const [k, v] of Object.entries(config)) if (keep.has(k)) out[k] = v;
   return out;
 }
 

@@ -9,7 +9,7 @@ import { WayfinderError, quote } from "../../../lib/errors";
 import type { Config } from "../../../lib/search/searcher";
 import { bestReport } from "../../run/best-report";
 import { renderForReview } from "../../run/render-for-review";
-import { guestConfig, runnableJobFromText } from "../../run/runnable-job";
+import { reviewConfig, runnableJobFromText } from "../../run/runnable-job";
 import { openStudyForReading } from "../open-study";
 
 export const summary = "best <store>: the best configuration as sysctl/cmdline/app-config diffs against the default, with its gain";
@@ -48,7 +48,7 @@ export async function run(argv: string[]): Promise<number> {
     const info = store.info();
     const rj = runnableJobFromText(info.jobText, info.jobPath);
     const render = renderForReview(rj.target, rj.params);
-    const report = bestReport(info, store.evaluations(), (c: Config) => render(guestConfig(rj, c)), store.location);
+    const report = bestReport(info, store.evaluations(), (c: Config) => render(reviewConfig(rj, c)), store.location);
     if (!report) {
       const n = store.evaluations().length;
       throw new WayfinderError(`store ${quote(store.location)} has no successful evaluation (${n} recorded): there is no best configuration`);
