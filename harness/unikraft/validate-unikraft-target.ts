@@ -7,7 +7,9 @@
  * the chosen benchmark tool cannot report. What needs the checkout (symbols existing in its Kconfig,
  * value types) is checked by the evaluator when it starts.
  */
-import { fail as failPlain, quote } from "../../lib/errors";
+import { quote } from "../../lib/errors";
+import { defaultTargetFail, fieldReaders, type Fail, type TargetPath } from "../vm/field-readers";
+export type { Fail, TargetPath };
 import { placeholders } from "../vm/render-config";
 import type { ConfigFileSpec, MetricSpec } from "../vm/target";
 import { benchmarkMetricNames } from "./benchmark-metrics";
@@ -15,8 +17,6 @@ import {
   DEFAULT_NET_ARGS, type UnikraftBenchmarkTool, type UnikraftReady, type UnikraftTarget,
 } from "./unikraft-target";
 
-export type TargetPath = (string | number)[];
-export type Fail = (path: TargetPath, message: string) => never;
 
 export interface ValidateUnikraftTargetOptions {
   fail?: Fail;
@@ -33,38 +33,11 @@ const FORMATS: ConfigFileSpec["format"][] = ["redis", "nginx", "sql", "raw"];
 const COMBINE = ["mean", "sum", "min", "max", "first", "last"];
 const DEFAULT_PORTS: Partial<Record<UnikraftBenchmarkTool, number>> = { wrk: 80, "redis-benchmark": 6379 };
 
-const defaultFail: Fail = (path, message) => failPlain(`target${path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("")}: ${message}`);
 
 export function validateUnikraftTarget(raw: unknown, opts: ValidateUnikraftTargetOptions = {}): UnikraftTarget {
-  const fail: Fail = opts.fail ?? defaultFail;
+  const fail: Fail = opts.fail ?? defaultTargetFail;
   const params = opts.params ? new Map(opts.params.map((p) => [p.name, p.phase])) : undefined;
-  const obj = (v: unknown, path: TargetPath, keys: string[], what: string, required = false): Record<string, unknown> => {
-    if (v === undefined || v === null) {
-      if (required) fail(path, `missing ${what}`);
-      return {};
-    }
-    if (typeof v !== "object" || Array.isArray(v)) fail(path, `${what} must be a mapping, not ${quote(v)}`);
-    for (const k of Object.keys(v as object)) {
-      if (!keys.includes(k)) fail([...path, k], `unknown key ${quote(k)} in ${what}; valid keys: ${keys.join(", ")}`);
-    }
-    return v as Record<string, unknown>;
-  };
-  const str = (v: unknown, path: TargetPath, re?: RegExp, hint?: string): string => {
-    if (typeof v !== "string" || v === "") fail(path, `expected a non-empty string, got ${quote(v)}`);
-    if (re && !re.test(v)) fail(path, `${quote(v)} is not valid; expected ${hint}`);
-    return v;
-  };
-  const optStr = (v: unknown, path: TargetPath, re?: RegExp, hint?: string) => (v === undefined ? undefined : str(v, path, re, hint));
-  const list = (v: unknown, path: TargetPath): unknown[] => {
-    if (v === undefined) return [];
-    if (!Array.isArray(v)) fail(path, `expected a list, got ${quote(v)}`);
-    return v;
-  };
-  const num = (v: unknown, path: TargetPath, dflt: number | undefined, min: number, max: number): number => {
-    if (v === undefined && dflt !== undefined) return dflt;
-    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) fail(path, `expected an integer from ${min} to ${max}, got ${quote(v)}`);
-    return v;
-  };
+  const { obj, str, optStr, list, num } = fieldReaders(fail);
   const kconfigValue = (v: unknown, path: TargetPath): string => {
     if (typeof v === "number" && Number.isSafeInteger(v)) return String(v);
     if (typeof v === "boolean") return v ? "y" : "n";

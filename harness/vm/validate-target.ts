@@ -6,14 +6,14 @@
  * fixed kernel arguments, runtime paths outside /proc/sys and /sys, metric patterns that are not
  * regular expressions with a capture group, templates naming parameters that are not application ones.
  */
-import { fail as failPlain, quote } from "../../lib/errors";
+import { quote } from "../../lib/errors";
+import { defaultTargetFail, fieldReaders, type Fail, type TargetPath } from "./field-readers";
+export type { Fail, TargetPath };
 import { fixedArgProblem } from "./boot-args";
 import { cpioName } from "./cpio";
 import { placeholders } from "./render-config";
 import type { ConfigFileSpec, MetricSpec, TargetSpec } from "./target";
 
-export type TargetPath = (string | number)[];
-export type Fail = (path: TargetPath, message: string) => never;
 
 export interface ValidateTargetOptions {
   /** Report a problem; default throws a WayfinderError "target.a.b: message". */
@@ -29,41 +29,10 @@ const ABS = /^\/[A-Za-z0-9_.@+\/-]*$/;
 const RUNTIME_PATH = /^\/(proc\/sys|sys)\/[A-Za-z0-9_.:+@-]+(\/[A-Za-z0-9_.:+@-]+)*$/;
 const MODULE = /^[A-Za-z0-9_-]+$/;
 
-const defaultFail: Fail = (path, message) => failPlain(`target${path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("")}: ${message}`);
 
 export function validateTarget(raw: unknown, opts: ValidateTargetOptions = {}): TargetSpec {
-  const fail: Fail = opts.fail ?? defaultFail;
-  const obj = (v: unknown, path: TargetPath, keys: string[], what: string): Record<string, unknown> => {
-    if (v === undefined || v === null) return {};
-    if (typeof v !== "object" || Array.isArray(v)) fail(path, `${what} must be a mapping, not ${quote(v)}`);
-    for (const k of Object.keys(v as object)) {
-      if (!keys.includes(k)) fail([...path, k], `unknown key ${quote(k)} in ${what}; valid keys: ${keys.join(", ")}`);
-    }
-    return v as Record<string, unknown>;
-  };
-  const str = (v: unknown, path: TargetPath, re?: RegExp, hint?: string): string => {
-    if (typeof v !== "string" || v === "") fail(path, `expected a non-empty string, got ${quote(v)}`);
-    if (re && !re.test(v)) fail(path, `${quote(v)} is not valid; expected ${hint}`);
-    return v;
-  };
-  const optStr = (v: unknown, path: TargetPath, re?: RegExp, hint?: string) => (v === undefined ? undefined : str(v, path, re, hint));
-  const list = (v: unknown, path: TargetPath): unknown[] => {
-    if (v === undefined) return [];
-    if (!Array.isArray(v)) fail(path, `expected a list, got ${quote(v)}`);
-    return v;
-  };
-  const num = (v: unknown, path: TargetPath, dflt: number, min: number, max: number, int = true): number => {
-    if (v === undefined) return dflt;
-    if (typeof v !== "number" || !Number.isFinite(v) || (int && !Number.isInteger(v)) || v < min || v > max) {
-      fail(path, `expected ${int ? "an integer" : "a number"} from ${min} to ${max}, got ${quote(v)}`);
-    }
-    return v;
-  };
-  const bool = (v: unknown, path: TargetPath, dflt: boolean): boolean => {
-    if (v === undefined) return dflt;
-    if (typeof v !== "boolean") fail(path, `expected true or false, got ${quote(v)}`);
-    return v;
-  };
+  const fail: Fail = opts.fail ?? defaultTargetFail;
+  const { obj, str, optStr, list, num, bool } = fieldReaders(fail);
 
   const t = obj(raw, [], ["kernel", "image", "vm", "boot", "runtime", "application", "benchmark", "timeouts"], "the target section");
   const params = opts.params;
