@@ -14,7 +14,7 @@
  * on the redis pool, against 0.14 without it). The layer has three outputs so that it adds to the head
  * in the saved graph; training masks the gradients of the other two, which stay exactly zero.
  * Crashes in the recorded pools hinge on single parameters crossing a threshold (see the encoder's
- * `#i32` columns); a linear term learns such an effect from a few dozen rows, where the deep layers,
+ * `#neg32` columns); a linear term learns such an effect from a few dozen rows, where the deep layers,
  * with hundreds of inputs and as many rows, stay near the base rate.
  * The Chamfer term only moves the centroids: letting it pull the latent points too would collapse the
  * features onto the centroids and make sigma small everywhere.
@@ -306,9 +306,6 @@ export class DeepTuneNetwork {
   }
 
   /** Layers by role, for weight surgery in transfer learning. */
-  get wideLayer(): tf.layers.Layer {
-    return this.wide;
-  }
   get firstDense(): tf.layers.Layer {
     return this.dense[0];
   }
