@@ -336,15 +336,7 @@ export class DeepTuneSearcher implements Searcher {
       picks.push(cand.configs[best]);
       if (picks.length < k) {
         // Treat the pick as evaluated for the distance term of the next pick in this batch.
-        const row = cand.x.subarray(best * d, best * d + d);
-        for (let i = 0; i < m; i++) {
-          let s = 0;
-          for (let j = 0; j < d; j++) {
-            const t = cand.x[i * d + j] - row[j];
-            s += t * t;
-          }
-          if (s / d < nearest[i]) nearest[i] = s / d;
-        }
+        updateNearest(cand.x, m, d, cand.x.subarray(best * d, best * d + d), nearest);
       }
     }
     this.lastTimings.score = (performance.now() - t0) / 1000;
