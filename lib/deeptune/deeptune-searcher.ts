@@ -26,6 +26,8 @@ import { scoreCandidates } from "./score-candidates";
 
 /** Share of the live candidate pool replaced by fresh samples at each ask. */
 const LIVE_REFRESH = 0.1;
+/** Candidate rows per block when measuring distances to the history (see nearestToHistory). */
+const DISTANCE_BLOCK = 256;
 
 /** Fold one row into each candidate's squared per-column distance to its nearest evaluated row. */
 function updateNearest(x: Float32Array, rows: number, d: number, row: Float32Array, nearest: Float64Array): void {
@@ -282,18 +284,31 @@ export class DeepTuneSearcher implements Searcher {
     return { configs: this.live.configs, x, nearest: nearest.slice(), poolIndex: null };
   }
 
-  /** Squared per-column distance from each row of x to the nearest history row (batched on the backend). */
+  /**
+   * Squared per-column distance from each row of x to the nearest history row, on the backend in
+   * blocks of rows: the wasm heap never shrinks, so one [rows x history] matrix (and its temporaries)
+   * at 2000 x 2000 would keep ~60 MB resident for the rest of the process.
+   */
   private nearestToHistory(x: Float32Array, rows: number): Float64Array {
     const out = new Float64Array(rows).fill(Infinity);
     if (this.n === 0 || rows === 0) return out;
     const d = this.width;
-    const v = tf.tidy(() => {
-      const c = tf.tensor2d(x, [rows, d]);
-      const h = tf.tensor2d(this.hx.subarray(0, this.n * d), [this.n, d]);
-      const d2 = c.square().sum(1, true).add(h.square().sum(1).reshape([1, -1])).sub(tf.matMul(c, h, false, true).mul(2));
-      return d2.min(1).relu().div(d).dataSync() as Float32Array;
-    });
-    for (let i = 0; i < rows; i++) out[i] = v[i];
+    const h = tf.tensor2d(this.hx.subarray(0, this.n * d), [this.n, d]);
+    const hh = tf.tidy(() => h.square().sum(1).reshape([1, -1]));
+    try {
+      for (let start = 0; start < rows; start += DISTANCE_BLOCK) {
+        const m = Math.min(DISTANCE_BLOCK, rows - start);
+        const v = tf.tidy(() => {
+          const c = tf.tensor2d(x.subarray(start * d, (start + m) * d), [m, d]);
+          const d2 = c.square().sum(1, true).add(hh).sub(tf.matMul(c, h, false, true).mul(2));
+          return d2.min(1).relu().div(d).dataSync() as Float32Array;
+        });
+        for (let i = 0; i < m; i++) out[start + i] = v[i];
+      }
+    } finally {
+      h.dispose();
+      hh.dispose();
+    }
     return out;
   }
 

