@@ -100,8 +100,16 @@ export function runnableJob(job: Job): RunnableJob {
   // `build` is this layer's key (and `kind: linux` the job loader's): the VM harness validates the rest.
   const { build: rawBuild, ...vmSection } = job.target;
   if (vmSection.kind === "linux") delete vmSection.kind;
-  const target: RunnableTarget = targetOfJob({ ...job, target: vmSection });
   const build = rawBuild === undefined ? undefined : buildSpec(job, rawBuild);
+  if (build?.arch === "riscv") {
+    // The riscv guest's /init is a static program, not the shell agent: it applies boot parameters only.
+    job.parameters.forEach((p, i) => {
+      if (p.phase === "runtime" || p.phase === "application") {
+        job.source.fail(["parameters", i, "phase"], `parameter ${p.name} is ${p.phase}-phase, but target.build.arch riscv boots a guest whose static /init cannot apply ${p.phase} values; valid phases for riscv: compile, boot`);
+      }
+    });
+  }
+  const target: RunnableTarget = targetOfJob({ ...job, target: vmSection }, build?.arch === "riscv" ? "riscv" : undefined);
   const params: ParamBinding[] = [];
   const options: Record<string, string> = {};
   job.parameters.forEach((p, i) => {

@@ -15,11 +15,13 @@ import { classifyRun } from "./classify";
 import { buildConfigLayer, type ConfigLayer } from "./config-layer";
 import { appendInitrd, writeCpio } from "./cpio";
 import { buildImage, type BuiltImage } from "./image-builder";
+import { buildRiscvImage } from "./riscv-image";
 import { probeAccel } from "./kvm-probe";
 import { parseMarkers, stageTime } from "./markers";
 import { qemuArgv } from "./qemu-argv";
 import { runQemu } from "./qemu-process";
-import { findQemu } from "./preflight";
+import { defaultQemu, findQemu } from "./preflight";
+import { markerChannel } from "./qemu-argv";
 import type { TargetSpec } from "./target";
 
 export type { FailurePhase, Outcome };
@@ -128,6 +130,10 @@ async function chooseMachine(req: EvaluationRequest, qemu: string, image: BuiltI
     note("using TCG (target.vm.accel: tcg)");
     return { accel: "tcg", icount: false };
   }
+  if (req.target.vm.arch === "riscv" && process.arch !== "riscv64") {
+    note(`a riscv64 guest cannot use KVM on this ${process.arch} host: using TCG`);
+    return { accel: "tcg", icount: false };
+  }
   const probe = await probeAccel({ qemu, kernel: image.kernel, cacheDir });
   if (probe.usable) return { accel: "kvm", icount: false };
   note(`KVM unusable (${probe.reason}): using TCG, which is much slower`);
@@ -176,12 +182,12 @@ export async function evaluate(req: EvaluationRequest): Promise<EvaluationResult
   let qemu: string;
   let image: BuiltImage;
   try {
-    qemu = findQemu(req.target.vm.qemu);
+    qemu = findQemu(req.target.vm.qemu ?? defaultQemu(req.target.vm.arch));
   } catch (e) {
     return emptyResult({ ok: false, phase: "harness", evidence: (e as Error).message }, t0, notes);
   }
   try {
-    image = buildImage(req.target, { cacheDir, onNote: note });
+    image = req.target.vm.arch === "riscv" ? buildRiscvImage(req.target, { cacheDir, onNote: note }) : buildImage(req.target, { cacheDir, onNote: note });
   } catch (e) {
     const phase: FailurePhase = e instanceof WayfinderError ? "build" : "harness";
     return emptyResult({ ok: false, phase, evidence: `image build failed: ${(e as Error).message}` }, t0, notes);
@@ -205,9 +211,12 @@ export async function evaluate(req: EvaluationRequest): Promise<EvaluationResult
     for (let r = 0; r < repeats; r++) {
       const { file, args } = qemuArgv({
         qemu, accel: machine.accel, icount: machine.icount, memoryMiB: req.target.vm.memoryMiB, cpus: req.target.vm.cpus,
-        kernel: image.kernel, initrd, append: layer.append, markerSocket: join(work, `markers-${r}.sock`),
+        kernel: image.kernel, initrd, append: layer.append, markerSocket: join(work, `markers-${r}.sock`), arch: req.target.vm.arch ?? "x86",
       });
-      const run = await runQemu({ file, args, markerSocket: join(work, `markers-${r}.sock`), bootTimeoutS: req.target.timeouts.bootS, totalTimeoutS: req.target.timeouts.totalS, benchmarkTimeoutS: req.target.timeouts.benchmarkS, signal: req.signal });
+      const run = await runQemu({
+        file, args, markerSocket: join(work, `markers-${r}.sock`), bootTimeoutS: req.target.timeouts.bootS, totalTimeoutS: req.target.timeouts.totalS,
+        benchmarkTimeoutS: req.target.timeouts.benchmarkS, signal: req.signal, markersOnConsole: markerChannel(req.target.vm.arch) === "console",
+      });
       const markers = parseMarkers(run.markerLines);
       const c = classifyRun({ ...run, markers }, layer, req.target, bootParams);
       const agentAt = stageTime(markers, "agent");

@@ -8,6 +8,12 @@ import { fail, quote } from "../../lib/errors";
 import type { TargetSpec } from "./target";
 
 export const DEFAULT_QEMU = "qemu-system-x86_64";
+export const DEFAULT_QEMU_RISCV = "qemu-system-riscv64";
+
+/** The QEMU binary for a guest architecture when target.vm.qemu does not name one. */
+export function defaultQemu(arch?: "x86" | "riscv"): string {
+  return arch === "riscv" ? DEFAULT_QEMU_RISCV : DEFAULT_QEMU;
+}
 
 function executable(file: string): boolean {
   try {
@@ -28,7 +34,8 @@ export function findQemu(name = DEFAULT_QEMU): string {
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
     if (dir && executable(join(dir, name))) return join(dir, name);
   }
-  fail(`QEMU binary ${quote(name)} is not on PATH; install the Debian package qemu-system-x86 (apt-get install qemu-system-x86) or set target.vm.qemu`);
+  const pkg = name === DEFAULT_QEMU_RISCV ? "qemu-system-misc" : "qemu-system-x86";
+  fail(`QEMU binary ${quote(name)} is not on PATH; install the Debian package ${pkg} (apt-get install ${pkg}) or set target.vm.qemu`);
 }
 
 function readableFile(file: string, field: string): void {
@@ -42,7 +49,7 @@ function readableFile(file: string, field: string): void {
 
 /** Throws a WayfinderError naming the field when the target cannot run on this host. */
 export function preflight(target: TargetSpec): { qemu: string } {
-  const qemu = findQemu(target.vm.qemu);
+  const qemu = findQemu(target.vm.qemu ?? defaultQemu(target.vm.arch));
   if (target.kernel.path) readableFile(target.kernel.path, "target.kernel.path");
   if (target.image.initrd) readableFile(target.image.initrd, "target.image.initrd");
   return { qemu };

@@ -3,6 +3,8 @@
  * arrival times, enforce the boot and total timeouts, honour an AbortSignal, and always kill and reap
  * the process. QEMU is started under `setpriv --pdeathsig KILL`, so the kernel kills it even when the
  * host process dies from SIGKILL; normal exits and SIGINT/SIGTERM kill it from an exit hook.
+ * Markers arrive on their own socket (x86) or, for a guest with one UART (riscv), mixed into the
+ * console (markersOnConsole): then only whole console lines that start with "@@WF " are taken.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer, type Socket } from "node:net";
@@ -25,6 +27,13 @@ export interface QemuRunOptions {
   consoleTailBytes?: number;
   /** Called with each marker line as it arrives. */
   onMarker?: (line: TimedLine) => void;
+  /** The guest writes its markers on the console (one UART): pick them out of QEMU's stdout. */
+  markersOnConsole?: boolean;
+}
+
+/** The console lines that are marker lines (a tty's "\r" removed); everything else is the kernel's log. */
+export function consoleMarkerLines(lines: string[]): string[] {
+  return lines.map((l) => l.replace(/\r+$/, "").replace(/^\r+/, "")).filter((l) => l.startsWith("@@WF "));
 }
 
 export interface QemuRunResult {
@@ -112,31 +121,40 @@ export function runQemu(opts: QemuRunOptions): Promise<QemuRunResult> {
       child.kill("SIGKILL");
     };
 
+    const onMarkerLine = (text: string) => {
+      const line = { line: text, atMs: Date.now() - start };
+      markerLines.push(line);
+      if (line.line.startsWith("@@WF stage agent@@")) sawAgent = true;
+      if (line.line.startsWith("@@WF stage bench-start@@") && opts.benchmarkTimeoutS !== undefined) {
+        const s = opts.benchmarkTimeoutS;
+        benchTimer = setTimeout(() => kill("timeout", `the benchmark did not finish within its timeout of ${s} s`, s), s * 1000);
+        timers.push(benchTimer);
+      }
+      if (line.line.startsWith("@@WF stage bench-end@@") && benchTimer) clearTimeout(benchTimer);
+      opts.onMarker?.(line);
+    };
+    // Marker bytes (socket) or console bytes (markersOnConsole) in, whole lines out.
+    const onMarkerData = (d: string, fromConsole: boolean) => {
+      markerBytes += d.length;
+      if (!fromConsole && markerBytes > (opts.markerLimit ?? 1 << 20)) {
+        kill("timeout", `marker port flooded (more than ${opts.markerLimit ?? 1 << 20} bytes)`);
+        return;
+      }
+      partial += d;
+      if (fromConsole && partial.length > (opts.markerLimit ?? 1 << 20)) partial = ""; // a console line longer than any marker
+      let nl: number;
+      while ((nl = partial.indexOf("\n")) >= 0) {
+        const text = partial.slice(0, nl);
+        partial = partial.slice(nl + 1);
+        if (!fromConsole) onMarkerLine(text);
+        else for (const m of consoleMarkerLines([text])) onMarkerLine(m);
+      }
+    };
+
     const server = createServer((sock) => {
       sockets.add(sock);
       sock.setEncoding("latin1");
-      sock.on("data", (d: string) => {
-        markerBytes += d.length;
-        if (markerBytes > (opts.markerLimit ?? 1 << 20)) {
-          kill("timeout", `marker port flooded (more than ${opts.markerLimit ?? 1 << 20} bytes)`);
-          return;
-        }
-        partial += d;
-        let nl: number;
-        while ((nl = partial.indexOf("\n")) >= 0) {
-          const line = { line: partial.slice(0, nl), atMs: Date.now() - start };
-          partial = partial.slice(nl + 1);
-          markerLines.push(line);
-          if (line.line.startsWith("@@WF stage agent@@")) sawAgent = true;
-          if (line.line.startsWith("@@WF stage bench-start@@") && opts.benchmarkTimeoutS !== undefined) {
-            const s = opts.benchmarkTimeoutS;
-            benchTimer = setTimeout(() => kill("timeout", `the benchmark did not finish within its timeout of ${s} s`, s), s * 1000);
-            timers.push(benchTimer);
-          }
-          if (line.line.startsWith("@@WF stage bench-end@@") && benchTimer) clearTimeout(benchTimer);
-          opts.onMarker?.(line);
-        }
-      });
+      sock.on("data", (d: string) => onMarkerData(d, false));
       sock.on("error", () => {});
     });
 
@@ -163,7 +181,10 @@ export function runQemu(opts: QemuRunOptions): Promise<QemuRunResult> {
       child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"] });
       live.add(child);
       child.stdout!.setEncoding("latin1");
-      child.stdout!.on("data", (d: string) => consoleBuf.push(d));
+      child.stdout!.on("data", (d: string) => {
+        consoleBuf.push(d);
+        if (opts.markersOnConsole) onMarkerData(d, true);
+      });
       child.stderr!.setEncoding("utf8");
       child.stderr!.on("data", (d: string) => (stderr = (stderr + d).slice(-8000)));
       opts.signal?.addEventListener("abort", onAbort, { once: true });

@@ -56,8 +56,14 @@ export interface TargetSpec {
     accel: "auto" | "kvm" | "tcg";
     /** Instruction counting (-icount shift=3,sleep=off): TCG only, repeatable timings. */
     deterministic: boolean;
-    /** QEMU binary; default qemu-system-x86_64 from PATH. */
+    /** QEMU binary; default qemu-system-x86_64 (riscv: qemu-system-riscv64) from PATH. */
     qemu?: string;
+    /**
+     * Guest architecture; absent means x86 (the busybox agent on an x86-64 PC). "riscv" boots QEMU's
+     * riscv64 virt board with OpenSBI and a static C /init that measures the memory footprint itself
+     * (riscv-init-source.ts): no packages, application or benchmark script, only boot parameters.
+     */
+    arch?: "x86" | "riscv";
   };
   boot: {
     /** Fixed kernel arguments added before the boot parameters (validated like them). */
@@ -80,7 +86,7 @@ export interface TargetSpec {
     readyTimeoutS: number;
   };
   benchmark: {
-    /** Shell run in the guest; its output (bounded) is matched by the metric patterns. */
+    /** Shell run in the guest; its output (bounded) is matched by the metric patterns. Empty for riscv (the init's own report). */
     run: string;
     metrics: MetricSpec[];
     /** The metric that is the evaluation's value; default the first one. */

@@ -22,7 +22,13 @@ export interface ValidateTargetOptions {
   objective?: string;
   /** The job's parameters, to check templates, runtime paths and boot flags against them. */
   params?: { name: string; phase: string }[];
+  /** The guest architecture implied by the job (target.build.arch); target.vm.arch must agree if given. */
+  arch?: "x86" | "riscv";
 }
+
+export const GUEST_ARCHES = ["x86", "riscv"] as const;
+/** What the riscv guest's static /init prints (riscv-init-source.ts): the metric patterns can match these. */
+export const RISCV_REPORT_LINES = "footprint_kib, memtotal_kib, memfree_kib, memavailable_kib, ram_kib, kernel_static_kib and the kernel's Memory: line";
 
 const DEB = /^[a-z0-9][a-z0-9+.-]+$/;
 const ABS = /^\/[A-Za-z0-9_.@+\/-]*$/;
@@ -68,16 +74,23 @@ export function validateTarget(raw: unknown, opts: ValidateTargetOptions = {}): 
   }
 
   // vm
-  const v = obj(t.vm, ["vm"], ["memoryMiB", "cpus", "accel", "deterministic", "qemu"], "target.vm");
+  const v = obj(t.vm, ["vm"], ["memoryMiB", "cpus", "accel", "deterministic", "qemu", "arch"], "target.vm");
   const accel = v.accel ?? "auto";
   if (accel !== "auto" && accel !== "kvm" && accel !== "tcg") fail(["vm", "accel"], `accel ${quote(accel)} is not valid; expected auto, kvm or tcg`);
+  if (v.arch !== undefined && !(GUEST_ARCHES as readonly unknown[]).includes(v.arch)) fail(["vm", "arch"], `arch ${quote(v.arch)} is not valid; expected ${GUEST_ARCHES.join(" or ")}`);
+  if (v.arch !== undefined && opts.arch !== undefined && v.arch !== opts.arch) {
+    fail(["vm", "arch"], `arch ${quote(v.arch)} contradicts target.build.arch ${quote(opts.arch)}; drop target.vm.arch (the build's arch decides) or make them equal`);
+  }
+  const arch = (v.arch ?? opts.arch ?? "x86") as "x86" | "riscv";
   const vm: TargetSpec["vm"] = {
     memoryMiB: num(v.memoryMiB, ["vm", "memoryMiB"], 256, 64, 65536),
     cpus: num(v.cpus, ["vm", "cpus"], 1, 1, 64),
     accel: accel as TargetSpec["vm"]["accel"],
     deterministic: bool(v.deterministic, ["vm", "deterministic"], false),
     qemu: optStr(v.qemu, ["vm", "qemu"]),
+    ...(arch === "riscv" ? { arch } : {}),
   };
+  if (arch === "riscv") riscvLimits(t, fail, params);
 
   // boot
   const b = obj(t.boot, ["boot"], ["args", "flags"], "target.boot");
@@ -169,7 +182,7 @@ export function validateTarget(raw: unknown, opts: ValidateTargetOptions = {}): 
   if (!metrics.some((m) => m.name === primary)) {
     fail(["benchmark", bm.primary !== undefined ? "primary" : "metrics"], `the ${bm.primary !== undefined ? "primary metric" : "objective metric"} ${quote(primary)} is not one of the benchmark's metrics (${metrics.map((m) => m.name).join(", ")})`);
   }
-  const benchmark: TargetSpec["benchmark"] = { run: str(bm.run, ["benchmark", "run"]), metrics, primary };
+  const benchmark: TargetSpec["benchmark"] = { run: arch === "riscv" ? "" : str(bm.run, ["benchmark", "run"]), metrics, primary };
 
   // timeouts
   const to = obj(t.timeouts, ["timeouts"], ["bootS", "totalS", "benchmarkS"], "target.timeouts");
@@ -178,4 +191,38 @@ export function validateTarget(raw: unknown, opts: ValidateTargetOptions = {}): 
   if (timeouts.totalS < timeouts.bootS) fail(["timeouts", "totalS"], `totalS (${timeouts.totalS}) must be at least bootS (${timeouts.bootS})`);
 
   return { kernel, image, vm, boot, runtime, application, benchmark, timeouts };
+}
+
+/**
+ * What a riscv guest cannot do: its /init is a static C program, not a shell (Debian has no riscv64
+ * busybox), so nothing that needs a shell, packages or the x86 kernel package can be asked for. Each
+ * problem names the field and what the riscv guest accepts instead.
+ */
+function riscvLimits(t: Record<string, unknown>, fail: Fail, params?: { name: string; phase: string }[]): void {
+  const why = "the riscv guest's /init is a static C program that only measures the memory footprint (no shell: Debian has no riscv64 busybox)";
+  const has = (section: string, key: string) => {
+    const o = t[section];
+    return o !== null && typeof o === "object" && (o as Record<string, unknown>)[key] !== undefined;
+  };
+  if (has("benchmark", "run")) {
+    fail(["benchmark", "run"], `a riscv target cannot run a benchmark script: ${why}; remove benchmark.run and match its report with the metric patterns (${RISCV_REPORT_LINES})`);
+  }
+  for (const key of ["setup", "start", "ready", "configs"]) {
+    if (has("application", key)) fail(["application", key], `a riscv target cannot run application.${key}: ${why}; only boot parameters and compile-time options can vary`);
+  }
+  if (has("kernel", "package")) fail(["kernel", "package"], "a riscv target boots the kernel of target.build (arch: riscv) or target.kernel.path; Debian's kernel packages here are x86");
+  if (has("kernel", "modules") && Array.isArray((t.kernel as Record<string, unknown>).modules) && ((t.kernel as Record<string, unknown>).modules as unknown[]).length > 0) {
+    fail(["kernel", "modules"], `a riscv target loads no modules (${why}); build what it needs into the kernel`);
+  }
+  for (const key of ["packages", "binaries", "paths", "files", "initrd"]) {
+    const o = t.image as Record<string, unknown> | undefined;
+    const val = o?.[key];
+    const empty = val === undefined || (Array.isArray(val) && val.length === 0) || (val !== null && typeof val === "object" && !Array.isArray(val) && Object.keys(val).length === 0);
+    if (!empty) fail(["image", key], `a riscv target's initramfs holds only the static /init; image.${key} must be empty or absent`);
+  }
+  if (has("runtime", "paths") && Object.keys((t.runtime as Record<string, Record<string, unknown>>).paths).length > 0) {
+    fail(["runtime", "paths"], `a riscv target writes no runtime parameters (${why}); vary boot or compile-time parameters`);
+  }
+  const bad = (params ?? []).find((p) => p.phase === "runtime" || p.phase === "application");
+  if (bad) fail(["vm", "arch"], `parameter ${bad.name} is ${bad.phase}-phase, which a riscv target cannot apply (${why}); valid phases for riscv: boot, compile`);
 }
