@@ -28,7 +28,7 @@ export interface ValidateTargetOptions {
 
 export const GUEST_ARCHES = ["x86", "riscv"] as const;
 /** What the riscv guest's static /init prints (riscv-init-source.ts): the metric patterns can match these. */
-export const RISCV_REPORT_LINES = "footprint_kib, memtotal_kib, memfree_kib, memavailable_kib, ram_kib, kernel_static_kib and the kernel's Memory: line";
+export const RISCV_REPORT_LINES = "footprint_kib, memtotal_kib, memfree_kib, memavailable_kib, ram_kib, kernel_ram_kib, kernel_static_kib and the kernel's Memory: line";
 
 const DEB = /^[a-z0-9][a-z0-9+.-]+$/;
 const ABS = /^\/[A-Za-z0-9_.@+\/-]*$/;
