@@ -22,7 +22,7 @@ export interface TreeOptions {
 export interface Tree {
   feature: Int32Array;
   /** A row goes left when its code for `feature` is <= bin. */
-  bin: Uint8Array;
+  bin: Uint16Array;
   left: Int32Array;
   right: Int32Array;
   /** Leaf value: the mean (regression) or `classes` probabilities per node (classification). */
@@ -31,27 +31,32 @@ export interface Tree {
   importance: Float64Array;
 }
 
-/** Scratch buffers reused across trees so growing allocates almost nothing. */
+/**
+ * Scratch buffers reused across trees so growing allocates almost nothing. The histograms have one slot
+ * per bin of the widest feature; `bits` marks the bins a node's rows fell in and `summary` the non-zero
+ * words of `bits`, so a scan touches only occupied bins even when a feature has thousands of them.
+ */
 export class TreeScratch {
   readonly idx: Int32Array;
   readonly hw: Float64Array;
   readonly hs: Float64Array;
   readonly hn: Int32Array;
   readonly bits: Uint32Array;
+  readonly summary: Uint32Array;
   readonly order: Int32Array;
   readonly nodeW: Float64Array;
   readonly nodeY: Float64Array;
   readonly leftTotals: Float64Array;
-  constructor(rows: number, features: number, classes: number) {
+  constructor(rows: number, features: number, classes: number, maxBins: number) {
     this.idx = new Int32Array(rows);
     this.nodeW = new Float64Array(rows);
     this.nodeY = new Float64Array(rows);
     this.leftTotals = new Float64Array(Math.max(1, classes));
-    const width = 256 * Math.max(1, classes);
-    this.hw = new Float64Array(256);
-    this.hs = new Float64Array(width);
-    this.hn = new Int32Array(256);
-    this.bits = new Uint32Array(8);
+    this.hw = new Float64Array(maxBins);
+    this.hs = new Float64Array(maxBins * Math.max(1, classes));
+    this.hn = new Int32Array(maxBins);
+    this.bits = new Uint32Array(Math.ceil(maxBins / 32));
+    this.summary = new Uint32Array(Math.ceil(maxBins / 1024));
     this.order = new Int32Array(features);
   }
 }
@@ -125,7 +130,9 @@ export function growTree(
 
     let parentScore = 0;
     for (let k = 0; k < width; k++) parentScore += (totals[k] * totals[k]) / W;
-    const best: Split = { feature: -1, bin: 0, gain: 0 };
+    // Like scikit-learn (best improvement starts at -infinity), an impure node takes its best valid split
+    // even when that split improves nothing; such a split adds nothing to the importance.
+    const best: Split = { feature: -1, bin: 0, gain: -Infinity };
     const tolerance = 1e-12 * Math.abs(parentScore);
 
     // gather the node's weights and targets contiguously: the per-feature loops below then read memory in order
@@ -142,10 +149,13 @@ export function growTree(
       order[j] = order[t];
       order[t] = f;
       if (bins[f] < 2) continue;
-      if (K === 0) regressionSplit(codes[f], f, start, end, W, totals[0], parentScore, tolerance, opts.minSamplesLeaf, scratch, best);
-      else classificationSplit(codes[f], f, K, start, end, W, totals, parentScore, tolerance, opts.minSamplesLeaf, scratch, best);
+      const words = Math.ceil(bins[f] / 1024);
+      if (K === 0 && bins[f] === 2) binaryRegressionSplit(codes[f], f, start, end, W, totals[0], parentScore, tolerance, opts.minSamplesLeaf, scratch, best);
+      else if (K === 0) regressionSplit(codes[f], f, words, start, end, W, totals[0], parentScore, tolerance, opts.minSamplesLeaf, scratch, best);
+      else classificationSplit(codes[f], f, words, K, start, end, W, totals, parentScore, tolerance, opts.minSamplesLeaf, scratch, best);
     }
-    if (best.feature < 0) continue;
+    // scikit-learn also turns a node into a leaf when its best split makes things worse (beyond rounding)
+    if (best.feature < 0 || best.gain < -tolerance) continue;
 
     // partition idx[start, end) so rows going left come first
     const col = codes[best.feature];
@@ -160,9 +170,9 @@ export function growTree(
         b--;
       }
     }
-    importance[best.feature] += best.gain;
+    if (best.gain > 0) importance[best.feature] += best.gain;
     feature[node] = best.feature;
-    binAt[node] = best.bin;
+    binAt[node] = thresholdBin(data, best.feature, best.bin, a, end, idx);
     const l = newNode();
     const r = newNode();
     left[node] = l;
@@ -172,7 +182,7 @@ export function growTree(
   if (rootWeight > 0) for (let f = 0; f < p; f++) importance[f] /= rootWeight;
   return {
     feature: Int32Array.from(feature),
-    bin: Uint8Array.from(binAt),
+    bin: Uint16Array.from(binAt),
     left: Int32Array.from(left),
     right: Int32Array.from(right),
     value: Float64Array.from(value),
@@ -181,12 +191,37 @@ export function growTree(
 }
 
 /**
- * Histogram of one feature over the node's rows, with a 256-bit map of the bins that received rows so the
- * scan visits only those, in order, without sorting or clearing all 256 bins. The scans read each bin
- * once and zero it behind them, leaving the histograms empty for the next feature.
+ * The bin a row must not exceed to go left, for rows whose value the node never saw (out-of-bag rows,
+ * new data). The node's rows are split between its last occupied bin on the left (`bin`) and its first
+ * occupied bin on the right; like scikit-learn, the threshold is the midpoint of the two values there,
+ * so an unseen value goes left exactly when it is at most that midpoint. Rows the node did see go the
+ * same way whichever bin in between is chosen. `idx[from, end)` are the node's right-hand rows.
  */
-function fillHistogram(col: Uint8Array, start: number, end: number, width: number, classes: boolean, s: TreeScratch): void {
-  const { idx, hw, hs, hn, bits, nodeW, nodeY } = s;
+function thresholdBin(data: BinnedMatrix, f: number, bin: number, from: number, end: number, idx: Int32Array): number {
+  const col = data.codes[f];
+  let next = data.bins[f];
+  for (let i = from; i < end; i++) if (col[idx[i]] < next) next = col[idx[i]];
+  const highs = data.highs[f];
+  const threshold = highs[bin] / 2 + data.lows[f][next] / 2;
+  // the last bin whose values are all <= threshold (bins bin..next-1 are the candidates)
+  let lo = bin;
+  let hi = next - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (highs[mid] <= threshold) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * Histogram of one feature over the node's rows. Each occupied bin sets its bit in `bits` and the bit of
+ * that word in `summary`; the scans below walk the summary, then the words, then the bits, so they visit
+ * occupied bins in increasing order without sorting or clearing the whole histogram, and zero every
+ * slot behind them so the histograms are empty again for the next feature.
+ */
+function fillHistogram(col: Uint16Array, start: number, end: number, width: number, classes: boolean, s: TreeScratch): void {
+  const { idx, hw, hs, hn, bits, summary, nodeW, nodeY } = s;
   if (!classes)
     for (let i = start, q = 0; i < end; i++, q++) {
       const c = col[idx[i]];
@@ -194,6 +229,7 @@ function fillHistogram(col: Uint8Array, start: number, end: number, width: numbe
       hs[c] += nodeY[q];
       hn[c]++;
       bits[c >>> 5] |= 1 << (c & 31);
+      summary[c >>> 10] |= 1 << ((c >>> 5) & 31);
     }
   else
     for (let i = start, q = 0; i < end; i++, q++) {
@@ -202,95 +238,139 @@ function fillHistogram(col: Uint8Array, start: number, end: number, width: numbe
       hs[c * width + nodeY[q]] += nodeW[q];
       hn[c]++;
       bits[c >>> 5] |= 1 << (c & 31);
+      summary[c >>> 10] |= 1 << ((c >>> 5) & 31);
     }
 }
 
 // Regression: maximising sumL^2/wL + sumR^2/wR is minimising the children's weighted squared error;
 // its excess over sum^2/W is exactly the weighted impurity decrease.
 function regressionSplit(
-  col: Uint8Array, f: number, start: number, end: number, W: number, S: number,
+  col: Uint16Array, f: number, words: number, start: number, end: number, W: number, S: number,
   parentScore: number, tolerance: number, minLeaf: number, s: TreeScratch, best: Split,
 ): void {
   fillHistogram(col, start, end, 1, false, s);
-  const { hw, hs, hn, bits } = s;
+  const { hw, hs, hn, bits, summary } = s;
   const count = end - start;
   let wl = 0;
   let sl = 0;
   let nl = 0;
-  for (let word = 0; word < 8; word++) {
-    let x = bits[word];
-    bits[word] = 0;
-    while (x !== 0) {
-      const low = x & -x;
-      x ^= low;
-      const c = (word << 5) | (31 - Math.clz32(low));
-      wl += hw[c];
-      sl += hs[c];
-      nl += hn[c];
-      hw[c] = 0;
-      hs[c] = 0;
-      hn[c] = 0;
-      const nr = count - nl;
-      if (nr === 0 || nl < minLeaf || nr < minLeaf) continue;
-      const wr = W - wl;
-      const sr = S - sl;
-      const gain = (sl * sl) / wl + (sr * sr) / wr - parentScore;
-      if (gain > best.gain + tolerance) {
-        best.feature = f;
-        best.bin = c;
-        best.gain = gain;
+  for (let top = 0; top < words; top++) {
+    let y = summary[top];
+    summary[top] = 0;
+    while (y !== 0) {
+      const lowWord = y & -y;
+      y ^= lowWord;
+      const word = (top << 5) | (31 - Math.clz32(lowWord));
+      let x = bits[word];
+      bits[word] = 0;
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const c = (word << 5) | (31 - Math.clz32(low));
+        wl += hw[c];
+        sl += hs[c];
+        nl += hn[c];
+        hw[c] = 0;
+        hs[c] = 0;
+        hn[c] = 0;
+        const nr = count - nl;
+        if (nr === 0 || nl < minLeaf || nr < minLeaf) continue;
+        const wr = W - wl;
+        const sr = S - sl;
+        const gain = (sl * sl) / wl + (sr * sr) / wr - parentScore;
+        if (gain > best.gain + tolerance) {
+          best.feature = f;
+          best.bin = c;
+          best.gain = gain;
+        }
       }
     }
   }
 }
 
+// A two-valued column (most one-hot columns) has one candidate threshold: sum the rows with code 0
+// directly, without the histogram. Same arithmetic as regressionSplit, about a third of the time.
+function binaryRegressionSplit(
+  col: Uint16Array, f: number, start: number, end: number, W: number, S: number,
+  parentScore: number, tolerance: number, minLeaf: number, s: TreeScratch, best: Split,
+): void {
+  const { idx, nodeW, nodeY } = s;
+  let wr = 0;
+  let sr = 0;
+  let nr = 0;
+  // codes are 0 or 1, so multiplying by the code selects the right-hand rows without a branch
+  for (let i = start, q = 0; i < end; i++, q++) {
+    const c = col[idx[i]];
+    wr += c * nodeW[q];
+    sr += c * nodeY[q];
+    nr += c;
+  }
+  const nl = end - start - nr;
+  if (nr === 0 || nl === 0 || nl < minLeaf || nr < minLeaf) return;
+  const wl = W - wr;
+  const sl = S - sr;
+  const gain = (sl * sl) / wl + (sr * sr) / wr - parentScore;
+  if (gain > best.gain + tolerance) {
+    best.feature = f;
+    best.bin = 0;
+    best.gain = gain;
+  }
+}
+
 // Classification: maximising sum_k cL_k^2/wL + sum_k cR_k^2/wR is minimising the children's weighted Gini.
 function classificationSplit(
-  col: Uint8Array, f: number, K: number, start: number, end: number, W: number, totals: Float64Array,
+  col: Uint16Array, f: number, words: number, K: number, start: number, end: number, W: number, totals: Float64Array,
   parentScore: number, tolerance: number, minLeaf: number, s: TreeScratch, best: Split,
 ): void {
   fillHistogram(col, start, end, K, true, s);
-  const { hw, hs, hn, bits, leftTotals } = s;
+  const { hw, hs, hn, bits, summary, leftTotals } = s;
   const count = end - start;
   leftTotals.fill(0);
   let wl = 0;
   let nl = 0;
-  for (let word = 0; word < 8; word++) {
-    let x = bits[word];
-    bits[word] = 0;
-    while (x !== 0) {
-      const low = x & -x;
-      x ^= low;
-      const c = (word << 5) | (31 - Math.clz32(low));
-      wl += hw[c];
-      nl += hn[c];
-      for (let k = 0; k < K; k++) {
-        leftTotals[k] += hs[c * K + k];
-        hs[c * K + k] = 0;
-      }
-      hw[c] = 0;
-      hn[c] = 0;
-      const nr = count - nl;
-      if (nr === 0 || nl < minLeaf || nr < minLeaf) continue;
-      const wr = W - wl;
-      let score = 0;
-      for (let k = 0; k < K; k++) {
-        const l = leftTotals[k];
-        const r = totals[k] - l;
-        score += (l * l) / wl + (r * r) / wr;
-      }
-      const gain = score - parentScore;
-      if (gain > best.gain + tolerance) {
-        best.feature = f;
-        best.bin = c;
-        best.gain = gain;
+  for (let top = 0; top < words; top++) {
+    let y = summary[top];
+    summary[top] = 0;
+    while (y !== 0) {
+      const lowWord = y & -y;
+      y ^= lowWord;
+      const word = (top << 5) | (31 - Math.clz32(lowWord));
+      let x = bits[word];
+      bits[word] = 0;
+      while (x !== 0) {
+        const low = x & -x;
+        x ^= low;
+        const c = (word << 5) | (31 - Math.clz32(low));
+        wl += hw[c];
+        nl += hn[c];
+        for (let k = 0; k < K; k++) {
+          leftTotals[k] += hs[c * K + k];
+          hs[c * K + k] = 0;
+        }
+        hw[c] = 0;
+        hn[c] = 0;
+        const nr = count - nl;
+        if (nr === 0 || nl < minLeaf || nr < minLeaf) continue;
+        const wr = W - wl;
+        let score = 0;
+        for (let k = 0; k < K; k++) {
+          const l = leftTotals[k];
+          const r = totals[k] - l;
+          score += (l * l) / wl + (r * r) / wr;
+        }
+        const gain = score - parentScore;
+        if (gain > best.gain + tolerance) {
+          best.feature = f;
+          best.bin = c;
+          best.gain = gain;
+        }
       }
     }
   }
 }
 
 /** The leaf a row reaches; `swapFeature`/`swapRow` read that one feature from another row (permutation importance). */
-export function leafOf(tree: Tree, codes: Uint8Array[], row: number, swapFeature = -1, swapRow = -1): number {
+export function leafOf(tree: Tree, codes: Uint16Array[], row: number, swapFeature = -1, swapRow = -1): number {
   let node = 0;
   let f = tree.feature[0];
   while (f >= 0) {

@@ -2,9 +2,13 @@
  * A random forest for regression and classification on numeric feature matrices, written for feature
  * importance on permutation datasets (a few thousand rows, a few hundred features). It follows
  * scikit-learn's RandomForestRegressor/Classifier: bootstrap samples as integer weights, fully grown CART
- * trees, a random subset of features per node, impurity importance normalised per tree and averaged.
- * The one deliberate difference is histogram splits: features with more than 256 distinct values are cut
- * at quantiles (see binned-matrix.ts), which costs a little resolution and saves most of the time.
+ * trees, a random subset of features per node visited in random order (the first of equally good splits
+ * wins), thresholds halfway between neighbouring values, impurity importance normalised per tree and
+ * averaged. Splits are searched on per-feature histograms of exact values (binned-matrix.ts), which gives
+ * the same candidate thresholds as scikit-learn's sorting for any column with at most 65536 distinct
+ * values. Known remaining differences: scikit-learn rounds features to float32 first (two values closer
+ * than float32 resolution are one value there, two here) and draws from another random generator.
+ * See docs in forest-benchmark.ts for how closely the importances agree.
  *
  * Usage (scikit-learn style): `new RandomForest({ trees: 100, seed: 1 }).fit(matrix, y).featureImportances()`.
  */
@@ -31,7 +35,7 @@ export interface ForestOptions {
   minSamplesSplit?: number;
   /** Default 1. */
   minSamplesLeaf?: number;
-  /** Histogram bins per feature, 2..256; default 256. */
+  /** Histogram bins per feature, 2..65536 (default 65536, exact); fewer cuts wide columns at quantiles. */
   maxBins?: number;
   /** Seed of the forest's random stream; default 0. */
   seed?: number;
@@ -108,7 +112,7 @@ export class RandomForest {
       classes: this.options.task === "classification" ? classes.length : 0,
     };
     const rng = new Rng(this.options.seed);
-    const scratch = new TreeScratch(n, p, treeOpts.classes);
+    const scratch = new TreeScratch(n, p, treeOpts.classes, binned.bins.reduce((a, b) => Math.max(a, b), 2));
     const trees: Tree[] = [];
     const outOfBag: Int32Array[] = [];
     const weight = new Float64Array(n);
@@ -141,8 +145,10 @@ export class RandomForest {
   }
 
   /**
-   * Mean decrease in impurity: each tree's weighted impurity decreases per feature, normalised to sum 1
-   * per tree, averaged over the trees that split at all, normalised again (as scikit-learn does).
+   * Mean decrease in impurity, as scikit-learn computes it: each tree's weighted impurity decreases per
+   * feature, normalised to sum 1 per tree (left at zero if the tree's splits improved nothing), averaged
+   * over the trees that split at all (a single-leaf tree is left out, a tree of useless splits counts as
+   * zeros), normalised again.
    */
   featureImportances(): Float64Array {
     const { trees, binned } = this.state();
@@ -150,13 +156,15 @@ export class RandomForest {
     const out = new Float64Array(p);
     let used = 0;
     for (const tree of trees) {
+      if (tree.feature.length <= 1) continue;
+      used++;
       let sum = 0;
       for (let f = 0; f < p; f++) sum += tree.importance[f];
-      if (sum <= 0) continue;
-      used++;
-      for (let f = 0; f < p; f++) out[f] += tree.importance[f] / sum;
+      if (sum > 0) for (let f = 0; f < p; f++) out[f] += tree.importance[f] / sum;
     }
-    if (used > 0) for (let f = 0; f < p; f++) out[f] /= used;
+    let total = 0;
+    for (let f = 0; f < p; f++) total += out[f];
+    if (used > 0 && total > 0) for (let f = 0; f < p; f++) out[f] /= total;
     return out;
   }
 

@@ -21,15 +21,20 @@ function synthetic(n: number, seed: number) {
 
 const rank = (v: Float64Array) => [...v].map((x, f) => [f, x]).sort((a, b) => b[1] - a[1]).map(([f]) => f);
 
-test("binning keeps one bin per distinct value up to 256 and cuts wider columns at quantiles", () => {
+test("binning keeps one bin per distinct value (65536 by default) and cuts wider columns at quantiles", () => {
   const few = Float64Array.from([3, 1, 2, 3, 1]);
   const many = Float64Array.from({ length: 1000 }, (_, i) => i * 1.5);
   const b = binMatrix({ names: ["few"], columns: [few] });
   assert.equal(b.bins[0], 3);
   assert.deepEqual([...b.codes[0]], [2, 0, 1, 2, 0]);
   assert.deepEqual([...b.edges[0]], [1.5, 2.5]);
-  const w = binMatrix({ names: ["many"], columns: [many] });
+  assert.deepEqual([...b.lows[0]], [1, 2, 3]);
+  const exact = binMatrix({ names: ["many"], columns: [many] });
+  assert.equal(exact.bins[0], 1000);
+  assert.deepEqual([...exact.codes[0]], Array.from({ length: 1000 }, (_, i) => i));
+  const w = binMatrix({ names: ["many"], columns: [many] }, 256);
   assert.equal(w.bins[0], 256);
+  assert.equal(w.lows[0][1], w.highs[0][0] + 1.5, "a coarse bin starts at the value after the previous bin's last");
   const counts = new Array(256).fill(0);
   for (const c of w.codes[0]) counts[c]++;
   assert.ok(Math.max(...counts) <= 5 && Math.min(...counts) >= 3, `bins should hold ~4 rows each: ${counts}`);
