@@ -78,8 +78,10 @@ export async function parallelEvaluator(o: ParallelEvaluatorOptions): Promise<Pa
   const plan = planSlots(cpus, o.parallel, { allowShared: true, flag: "--parallel" });
   const warnings = planWarnings(plan, physicalCoreCount(cpus), cpus.length);
   // Build (or find) the guest image once here, so K slot processes never race to build the same one.
+  // (The riscv guest's image is a kernel from target.build plus the static init, which each slot
+  // cross-compiles into the cache with an atomic rename: nothing to prepare here.)
   const cacheDir = o.cacheDir ? resolve(o.cacheDir) : defaultCacheDir();
-  buildImage(rj.target, { cacheDir, onNote: (n) => o.onNote?.(n, -1) });
+  if (rj.target.vm.arch !== "riscv") buildImage(rj.target, { cacheDir, onNote: (n) => o.onNote?.(n, -1) });
   const slots = await ParallelSlots.start({
     plan, jobText: o.jobText, jobPath: o.jobPath, cacheDir,
     ...(o.deterministic !== undefined ? { deterministic: o.deterministic } : {}),
