@@ -1,8 +1,9 @@
 /**
  * `wayfinder best`: the best configuration of a study written as what an engineer reviews and applies
- * — a sysctl.conf fragment (and tmpfiles.d lines for /sys files), the kernel command line, the
- * application's config files — each as a diff against the default configuration, with the measured gain
- * and whether it exceeds the repeat noise. Pure: rendering a configuration is injected (the CLI uses the
+ * — for a Linux guest a sysctl.conf fragment (and tmpfiles.d lines for /sys files), the kernel command
+ * line and the application's config files; for a Unikraft unikernel the Kconfig lines of its .config,
+ * its command line, its initrd files and the benchmark command — each as a diff against the default
+ * configuration, with the measured gain and whether it exceeds the repeat noise. Pure: rendering a configuration is injected (the CLI uses the
  * VM harness's own renderers, so the report shows exactly what the guest was given).
  */
 import type { Direction } from "../../lib/datasets/types";
@@ -19,6 +20,10 @@ export interface RenderedConfig {
   cmdline: string;
   /** The application's rendered config files. */
   files: Array<{ path: string; content: string }>;
+  /** Unikraft: the .config lines (CONFIG_X=v, `# CONFIG_X is not set`) the build merges in; absent for Linux. */
+  kconfig?: string;
+  /** Unikraft: the host-side benchmark command, when a tool (not the console) measures. */
+  benchmark?: string;
 }
 
 export interface Measured {
@@ -43,6 +48,10 @@ export interface BestReport {
   sysfsDiff: string;
   cmdline: { default: string; best: string };
   fileDiffs: Array<{ path: string; diff: string }>;
+  /** Unikraft: the Kconfig fragment's diff (only the .config lines that differ). */
+  kconfigDiff?: string;
+  /** Unikraft: the benchmark command of the default and of the best configuration. */
+  benchmark?: { default: string; best: string };
   text: string;
 }
 
@@ -96,6 +105,8 @@ export function bestReport(
   const labels = { fromLabel: `default (evaluation #${defEval?.seq ?? 0})`, toLabel: `best (evaluation #${best.seq})`, context: 0 };
   const sysctlDiff = unifiedDiff(sysctlFragment(rd), sysctlFragment(rb), labels);
   const sysfsDiff = unifiedDiff(sysfsFragment(rd), sysfsFragment(rb), labels);
+  const unikraft = rb.kconfig !== undefined;
+  const kconfigDiff = unikraft ? unifiedDiff(rd.kconfig ?? "", rb.kconfig ?? "", labels) : undefined;
   const fileDiffs = rb.files.map((f) => ({
     path: f.path,
     diff: unifiedDiff(rd.files.find((d) => d.path === f.path)?.content ?? "", f.content, { ...labels, context: 2 }),
@@ -126,22 +137,37 @@ export function bestReport(
   if (best.seq === (defEval?.seq ?? -1)) lines.push("#   the default is the best configuration found: nothing to change");
   lines.push(`# ${Object.keys(changed).length} parameter(s) differ from the default`);
   lines.push("");
-  lines.push("## sysctl.conf fragment (e.g. /etc/sysctl.d/90-wayfinder.conf: the + lines)");
-  lines.push(sysctlDiff || "(no runtime sysctl differs from the default)");
-  if (sysfsDiff) {
-    lines.push("## /sys settings (systemd-tmpfiles, e.g. /etc/tmpfiles.d/90-wayfinder.conf: the + lines)");
-    lines.push(sysfsDiff);
+  const sameOr = (a: string, b: string) => (a === b ? [`(same as the default) ${b}`] : [`-${a}`, `+${b}`]);
+  if (unikraft) {
+    // A unikernel has no sysctls: what changes is its build (Kconfig), its boot arguments and its files.
+    lines.push("## Kconfig fragment (the app's .config lines that differ; the + lines go into .config before make olddefconfig)");
+    lines.push(kconfigDiff || "(no Kconfig value differs from the default)");
+    lines.push("## unikernel command line (boot arguments)");
+    lines.push(...sameOr(rd.cmdline, rb.cmdline));
+  } else {
+    lines.push("## sysctl.conf fragment (e.g. /etc/sysctl.d/90-wayfinder.conf: the + lines)");
+    lines.push(sysctlDiff || "(no runtime sysctl differs from the default)");
+    if (sysfsDiff) {
+      lines.push("## /sys settings (systemd-tmpfiles, e.g. /etc/tmpfiles.d/90-wayfinder.conf: the + lines)");
+      lines.push(sysfsDiff);
+    }
+    lines.push("## kernel command line");
+    lines.push(...sameOr(rd.cmdline, rb.cmdline));
   }
-  lines.push("## kernel command line");
-  if (rd.cmdline === rb.cmdline) lines.push(`(same as the default) ${rb.cmdline}`);
-  else lines.push(`-${rd.cmdline}`, `+${rb.cmdline}`);
   for (const f of fileDiffs) {
     lines.push(`## application config ${f.path}`);
     lines.push(f.diff || "(same as the default)");
   }
+  if (rb.benchmark !== undefined) {
+    lines.push("## benchmark command (host side)");
+    lines.push(...sameOr(rd.benchmark ?? "", rb.benchmark));
+  }
   return {
     study: info.name, objective: info.objective, direction: info.direction, best,
     ...(def ? { default: def } : {}), gain: g, beyondNoise, changed, sysctlDiff, sysfsDiff,
-    cmdline: { default: rd.cmdline, best: rb.cmdline }, fileDiffs, text: lines.join("\n").replace(/\n+$/, "") + "\n",
+    cmdline: { default: rd.cmdline, best: rb.cmdline }, fileDiffs,
+    ...(kconfigDiff !== undefined ? { kconfigDiff } : {}),
+    ...(rb.benchmark !== undefined ? { benchmark: { default: rd.benchmark ?? "", best: rb.benchmark } } : {}),
+    text: lines.join("\n").replace(/\n+$/, "") + "\n",
   };
 }

@@ -1,30 +1,49 @@
 /**
  * `wayfinder best <store>`: the best configuration of a study, as an engineer reviews and applies it —
- * a sysctl.conf fragment, the kernel command line and the application's config, each as a diff against
- * the default — with the measured gain and whether it exceeds the repeat noise.
+ * a sysctl.conf fragment, the kernel command line and the application's config (a Unikraft study: the
+ * Kconfig fragment, the unikernel's command line, its initrd files and the benchmark command), each as
+ * a diff against the default — with the measured gain and whether it exceeds the repeat noise.
  */
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { WayfinderError, quote } from "../../../lib/errors";
 import type { Config } from "../../../lib/search/searcher";
-import { bestReport } from "../../run/best-report";
-import { renderForReview } from "../../run/render-for-review";
+import { parseJob } from "../../jobs/job";
+import { bestReport, type RenderedConfig } from "../../run/best-report";
+import { evaluatorForJob } from "../../run/evaluator-for-job";
+import { renderForReview, renderUnikraftForReview } from "../../run/render-for-review";
 import { reviewConfig, runnableJobFromText } from "../../run/runnable-job";
 import { openStudyForReading } from "../open-study";
 
-export const summary = "best <store>: the best configuration as sysctl/cmdline/app-config diffs against the default, with its gain";
+export const summary = "best <store>: the best configuration as sysctl/cmdline/app-config (or Kconfig) diffs against the default, with its gain";
 
 const usage = `usage: wayfinder best <store> [--json] [--config-out FILE]
        wayfinder best postgres://... --study NAME [--json] [--config-out FILE]
 
 Prints the best configuration of a study (a file written by wayfinder run) for review: the sysctl.conf
 fragment, the kernel command line and the application config files, each as a diff against the default
-configuration, and the gain over the default with a verdict on the repeat noise.
+configuration, and the gain over the default with a verdict on the repeat noise. For a Unikraft study
+(target.kind: unikraft) it shows the Kconfig lines of the app's .config that differ, the unikernel's
+command line, its initrd files and the host-side benchmark command instead; no checkout is needed.
 
 options:
   --json              print the report as JSON
   --config-out FILE   also write the best configuration (all parameter values) as JSON
   --study NAME        the study, when the store is a PostgreSQL URL`;
+
+/** How the study's job shows a configuration, by target kind (the job is re-read from the store). */
+function reviewRenderer(jobText: string, jobPath: string): (c: Config) => RenderedConfig {
+  const job = parseJob(jobText, jobPath);
+  if (job.targetKind === "unikraft") {
+    // Validates the target section as the run did; the evaluator it returns is never called (no checkout needed).
+    const je = evaluatorForJob(job);
+    if (je.kind !== "unikraft") throw new Error("unreachable: a unikraft job gave a linux evaluator");
+    return renderUnikraftForReview(je.target, job.parameters.filter((p) => p.phase === "compile").map((p) => p.name));
+  }
+  const rj = runnableJobFromText(jobText, jobPath);
+  const render = renderForReview(rj.target, rj.params);
+  return (c) => render(reviewConfig(rj, c));
+}
 
 export async function run(argv: string[]): Promise<number> {
   let parsed;
@@ -46,9 +65,7 @@ export async function run(argv: string[]): Promise<number> {
   const store = await openStudyForReading(positionals[0], o.study, "best");
   try {
     const info = store.info();
-    const rj = runnableJobFromText(info.jobText, info.jobPath);
-    const render = renderForReview(rj.target, rj.params);
-    const report = bestReport(info, store.evaluations(), (c: Config) => render(reviewConfig(rj, c)), store.location);
+    const report = bestReport(info, store.evaluations(), reviewRenderer(info.jobText, info.jobPath), store.location);
     if (!report) {
       const n = store.evaluations().length;
       throw new WayfinderError(`store ${quote(store.location)} has no successful evaluation (${n} recorded): there is no best configuration`);
