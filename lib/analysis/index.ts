@@ -13,7 +13,22 @@ export {
 } from "./feature-importance";
 export { similarityMatrix, labelFromFile, type ImportanceVector, type SimilarityResult } from "./similarity-matrix";
 export { spearman, ranks } from "./rank-correlation";
-export { forestBenchmark, formatForestBenchmark, importanceAgreement, type ForestBenchmark, type ForestRun } from "./forest-benchmark";
+export {
+  forestBenchmark,
+  summariseForestBenchmark,
+  forestTargetMet,
+  formatForestBenchmark,
+  type ForestBenchmark,
+  type ForestRun,
+} from "./forest-benchmark";
+export {
+  importanceAgreement,
+  agreementMatrix,
+  pairwiseAgreement,
+  meanImportances,
+  topFeature,
+  type ImportanceMap,
+} from "./forest-agreement";
 export { centredMovingAverage } from "./moving-average";
 export { bestSoFar } from "./best-so-far";
 export { traceRun, updateSeconds, type TraceRun } from "./trace-run";

@@ -32,7 +32,9 @@ ${datasetOptionsHelp}
 
 wayfinder importance --benchmark [--seeds 0,1,2]
   fits 100 trees on the redis pool's non-crashed rows with this forest (each seed) and with scikit-learn
-  (/usr/bin/python3, Debian python3-sklearn; seeds 0 and 1) and writes the "forest" section of BENCHMARKS.md.`;
+  (/usr/bin/python3, Debian python3-sklearn; the same seeds, then the seeds + 100 as a second group),
+  compares the importances forest by forest and seed-averaged, and writes the "forest" section of
+  BENCHMARKS.md. About 10 minutes of CPU with three seeds.`;
 
 const root = join(import.meta.dirname, "..", "..", "..");
 
@@ -72,6 +74,8 @@ export async function run(argv: string[]): Promise<number> {
     if (argv[1] === "--seeds") {
       if (!/^\d+(,\d+)*$/.test(argv[2] ?? "")) throw new WayfinderError(`--seeds ${quote(argv[2] ?? "")}: expected comma-separated integers, e.g. 0,1,2`);
       seeds = argv[2].split(",").map(Number);
+      if (seeds.length < 2 || new Set(seeds).size !== seeds.length)
+        throw new WayfinderError(`--seeds ${quote(argv[2])}: give at least 2 different seeds (the spread between forests is part of the result)`);
     } else if (argv.length > 1) throw new WayfinderError(`importance --benchmark takes only --seeds; got ${quote(argv[1])}`);
     return benchmark(seeds);
   }
