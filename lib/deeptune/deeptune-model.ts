@@ -169,6 +169,7 @@ export class DeepTuneModel {
       layer.setWeights(next);
       next.forEach((t) => t.dispose());
     }
+    fresh.network.anchorAtCurrentWeights(mapping.map((i) => i >= 0));
     fresh.target = { ...this.target, direction };
     return { model: fresh, matched };
   }
