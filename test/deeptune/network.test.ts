@@ -123,3 +123,42 @@ test("transfer: rows of the first kernel and RBF projection follow the column na
   src.dispose();
   dst.dispose();
 });
+
+test("transfer: the penalties of a transferred model pull towards the source weights, so a crash effect the target data never shows is kept", async () => {
+  await initBackend();
+  const cols = ["RISKY", "A", "B", "C", "D", "E"];
+  const d = cols.length;
+  const rows = 200;
+  // Source: crash iff RISKY = 1; performance from A.
+  const sx = new Float32Array(rows * d), sc = new Uint8Array(rows), sv = new Float64Array(rows);
+  let seed = 7;
+  const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < d; j++) sx[r * d + j] = j === 0 ? (rand() < 0.5 ? 1 : 0) : rand() * 2 - 1;
+    sc[r] = sx[r * d];
+    sv[r] = sx[r * d + 1];
+  }
+  const config = { ...small, weightDecay: 0.02, wideDecay: 0.02 };
+  const src = DeepTuneModel.create(config, cols, cols, "max");
+  src.train({ x: sx, rows, crashed: sc, values: sv }, 300, 64);
+  // Target: only safe rows (RISKY = 0), none crashes, so its data says nothing about RISKY.
+  const tx = sx.slice(), tc = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) tx[r * d] = 0;
+  const probe = new Float32Array(2 * d);
+  probe[0] = 1; // RISKY = 1, the rest 0
+  const gap = (m: DeepTuneModel) => {
+    const p = m.predict(probe, 2).crashProbability;
+    return p[0] - p[1];
+  };
+  const before = gap(src);
+  assert.ok(before > 0.5, `the source learned the crash effect (gap ${before.toFixed(3)})`);
+  const anchored = src.transferTo(cols, cols, "max", 3).model;
+  const plain = src.transferTo(cols, cols, "max", 3).model;
+  plain.network.anchorAtCurrentWeights(cols.map(() => false)); // penalty towards zero, as without transfer
+  for (const m of [anchored, plain]) m.train({ x: tx, rows, crashed: tc, values: sv }, 300, 64);
+  const kept = gap(anchored), lost = gap(plain);
+  assert.ok(kept > 0.5 * before, `anchored at the source: crash gap ${kept.toFixed(3)} of ${before.toFixed(3)} kept`);
+  assert.ok(lost < kept - 0.1, `penalised towards zero the effect fades (gap ${lost.toFixed(3)} vs ${kept.toFixed(3)})`);
+  assert.throws(() => anchored.network.anchorAtCurrentWeights([true]), /1 flags for 6 input columns/);
+  for (const m of [src, anchored, plain]) m.dispose();
+});
