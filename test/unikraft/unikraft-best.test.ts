@@ -5,23 +5,25 @@
 // and the benchmark command, each diffed against the default, and the gain.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { SqliteStudyStore } from "../../harness/store";
 import type { Config } from "../../lib/search/searcher";
+import { makeMiniCheckout } from "./mini-checkout";
 
 const root = join(import.meta.dirname, "../..");
 const NGINX = join(root, "harness/examples/unikraft-nginx.yaml");
-const best = (...args: string[]) =>
-  spawnSync(process.execPath, [join(root, "bin/wayfinder.js"), "best", ...args], {
+const wayfinder = (args: string[], checkout = "", timeout = 60_000) =>
+  spawnSync(process.execPath, [join(root, "bin/wayfinder.js"), ...args], {
     encoding: "utf8",
-    timeout: 60_000,
+    timeout,
     cwd: root,
-    // no checkout: best must not need one
-    env: { ...process.env, WAYFINDER_UNIKRAFT_DIR: "" },
+    env: { ...process.env, WAYFINDER_UNIKRAFT_DIR: checkout },
   });
+// no checkout: best must not need one
+const best = (...args: string[]) => wayfinder(["best", ...args]);
 
 /** A study of `jobText` whose evaluations measured the given values (the first configuration is the default; null = failed). */
 function writeStudy(file: string, jobText: string, jobPath: string, evaluations: Array<[Config, number | null]>, objective = "throughput"): void {
@@ -161,6 +163,83 @@ test("best on a Unikraft study shows boot arguments that differ, under the Kconf
     assert.match(r.stdout, /^# {3}gain over default: \+10\.0%/m);
     assert.equal(section(r.stdout, "benchmark command"), "(same as the default) redis-benchmark -p PORT -t get -q --csv");
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+const need = ["make", "gcc", "ld", "qemu-system-x86_64"];
+const missing = need.filter((c) => spawnSync("sh", ["-c", `command -v ${c}`], { stdio: "ignore" }).status !== 0);
+const kconfiglib = spawnSync("/usr/bin/python3", ["-c", "import kconfiglib"], { stdio: "ignore" }).status === 0;
+const why = missing.length ? `missing ${missing.join(", ")} (see scripts/apt-packages.txt)` : !kconfiglib ? "python3-kconfiglib is not installed for /usr/bin/python3" : undefined;
+
+// The miniature app (test/unikraft/mini-checkout.ts) prints "ops/s: <CONFIG_HZ>" and exits.
+const MINI_JOB = `name: mini-unikraft-best
+objective: { metric: ops, direction: max }
+budget: { iterations: 2 }
+search: { searcher: random, seed: 7 }
+parameters:
+  - { name: HZ, phase: compile, type: choice, values: [100, 1000], default: 100 }
+  - { name: ALLOCATOR, phase: compile, type: choice, values: [bbuddy, tlsf], default: bbuddy }
+  - { name: GREETING, phase: application, type: choice, values: [hi, hello], default: hi }
+target:
+  kind: unikraft
+  checkout: { app: apps/mini, libs: [lwip] }
+  build:
+    jobs: 1
+    timeoutS: 120
+    choices:
+      ALLOCATOR:
+        bbuddy: { LIBUKALLOCBBUDDY: y, LIBTLSF: n }
+        tlsf: { LIBUKALLOCBBUDDY: n, LIBTLSF: y }
+  vm: { memoryMiB: 16, accel: tcg }
+  rootfs: { files: [{ path: /etc/greeting, template: "greeting {{GREETING}}\\n" }] }
+  ready: { kind: console, pattern: "Powered by" }
+  benchmark: { tool: console, metrics: [{ name: ops, pattern: "ops/s: ([0-9]+)" }] }
+  timeouts: { bootS: 30, benchmarkS: 30 }
+`;
+
+test("best on a study the real Unikraft driver ran (miniature checkout): the fragment's lines are in the built .config files", (t) => {
+  if (why) return t.skip(why);
+  const checkout = makeMiniCheckout();
+  const dir = mkdtempSync(join(tmpdir(), "wf-ukbest-"));
+  try {
+    const job = join(dir, "mini.yaml");
+    writeFileSync(job, MINI_JOB);
+    const configs = join(dir, "configs.json");
+    writeFileSync(configs, JSON.stringify([{ HZ: 1000, ALLOCATOR: "tlsf", GREETING: "hello" }]));
+    const store = join(dir, "s.sqlite");
+    const cache = join(dir, "cache");
+    const run = wayfinder(["run", job, "--configs", configs, "--store", store, "--cache", cache], checkout, 180_000);
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+
+    const r = best(store);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /gain over default: \+900(\.0+)?%/, "the image built with CONFIG_HZ=1000 measured 1000 against 100");
+    const fragment = section(r.stdout, "Kconfig fragment");
+    assert.equal(fragment, [
+      "--- default (evaluation #0)",
+      "+++ best (evaluation #1)",
+      "@@ -1,3 +1,3 @@",
+      "-CONFIG_HZ=100",
+      "-# CONFIG_LIBTLSF is not set",
+      "-CONFIG_LIBUKALLOCBBUDDY=y",
+      "+CONFIG_HZ=1000",
+      "+CONFIG_LIBTLSF=y",
+      "+# CONFIG_LIBUKALLOCBBUDDY is not set",
+    ].join("\n"));
+    // Each side's lines are, verbatim, lines of the .config that build resolved (make olddefconfig kept them).
+    const s = SqliteStudyStore.open(store);
+    const evs = s.evaluations();
+    s.close();
+    const built = (seq: number) => readFileSync(join(cache, "unikraft-builds", String(evs[seq]!.provenance?.buildKey), "config"), "utf8").split("\n");
+    for (const [sign, seq] of [["-", 0], ["+", 1]] as const) {
+      const lines = built(seq);
+      for (const l of fragment.split("\n").filter((x) => x.startsWith(sign) && !x.startsWith(`${sign}${sign}`)))
+        assert.ok(lines.includes(l.slice(1)), `${l.slice(1)} is not in the .config built for evaluation #${seq}`);
+    }
+    assert.match(section(r.stdout, "application config initrd /etc/greeting"), /^-greeting hi\n\+greeting hello$/m);
+  } finally {
+    rmSync(checkout, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
   }
 });
