@@ -5,15 +5,16 @@
  * live space) is measured `repeats` times; the process's resident memory is read after. The table goes
  * to BENCHMARKS.md (section "deeptune-cost") next to the paper's figures, with the exact command.
  */
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { artifactPool as poolPath, ARTIFACT_POOLS, type ArtifactPoolName } from "../../../lib/datasets/artifact-dir";
+import { artifactDir, artifactPool as poolPath, ARTIFACT_POOLS, type ArtifactPoolName } from "../../../lib/datasets/artifact-dir";
 import { replay } from "../../../lib/search/replay";
 import { formatReplayTable, replaySearchers } from "../../../lib/search/replay-report";
 import { writeBenchmarkSection } from "../../../lib/bench/section";
+import { artifactPaths, costComparisonFigures, COST_DATA_FILE, exportFigures, figure7, type MeasuredCost } from "../../../lib/plots";
 import { artifactPool } from "../../../lib/datasets/artifact-dir";
 import { loadDataset } from "../../../lib/datasets/load-dataset";
 import { WayfinderError, quote } from "../../../lib/errors";
@@ -204,7 +205,13 @@ export async function run(argv: string[]): Promise<number> {
       "",
       "Paper (Fig. 7/8, its own machine): 0.69 s and 70 MB at 3 samples, 1.59 s and 3.8 GB at 800 samples.",
     ].join("\n");
-    writeBenchmarkSection(join(import.meta.dirname, "../../..", "BENCHMARKS.md"), "deeptune-cost", body);
+    const root = join(import.meta.dirname, "../../..");
+    writeBenchmarkSection(join(root, "BENCHMARKS.md"), "deeptune-cost", body);
+    // The plot beside the paper's curve: the data for `wayfinder figures` and the notebook, then the images.
+    const measured: MeasuredCost = { command: cmd, backend, poolSize, rows: rows.map((r) => ({ samples: r.n, wallSeconds: r.median, cpuSeconds: r.cpu, rssMb: r.rssMb })) };
+    writeFileSync(join(root, COST_DATA_FILE), JSON.stringify(measured, null, 1) + "\n");
+    const files = await exportFigures(costComparisonFigures(measured, figure7(artifactPaths(artifactDir())).deeptune), { outDir: join(root, "figures") });
+    for (const f of files) console.log(`wrote ${f.path}`);
   }
   return 0;
 }

@@ -4,11 +4,12 @@
  * exports them as SVG and PNG through one headless Chromium. The committed files in figures/ are what
  * this command writes.
  */
+import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { WayfinderError, quote } from "../../../lib/errors";
 import {
-  artifactPaths, exportFigures, figure5, figure6, figure7, figure8, figure9, figure10, figure11, FIG6_APPS, table2, table2Figure,
-  type ImageFormat, type NamedFigure,
+  artifactPaths, costComparisonFigures, exportFigures, figure5, figure6, figure7, figure8, figure9, figure10, figure11, FIG6_APPS, table2, table2Figure,
+  COST_DATA_FILE, readMeasuredCost, type ImageFormat, type NamedFigure,
 } from "../../../lib/plots";
 
 export const summary = "figures: regenerate the paper's figures from the artifact datasets into figures/ (SVG + PNG)";
@@ -17,7 +18,7 @@ const root = join(import.meta.dirname, "..", "..", "..");
 
 const usage = `usage: wayfinder figures [options]
 
-Rebuilds Fig. 5-11 and a chart of Table 2 from the artifact's datasets and writes <name>.svg and <name>.png for each.
+Rebuilds Fig. 5-11 and a chart of Table 2 from the artifact's datasets, plus our DeepTune cost curve beside the\npaper's when figures/data/deeptune-cost.json exists (wayfinder bench deeptune), and writes <name>.svg and <name>.png for each.
 
 options:
   --out DIR            output folder (default: figures/ of the repository)
@@ -64,6 +65,10 @@ export async function run(argv: string[]): Promise<number> {
     [["fig11-multiobjective"], () => [figure11(paths).figure]],
     [["table2-iterations-to-best"], () => [table2Figure(table2(paths))]],
   ];
+  // Our own cost curve beside the paper's, once `wayfinder bench deeptune` has measured it.
+  const costData = join(root, COST_DATA_FILE);
+  if (existsSync(costData))
+    builders.push([["deeptune-cost-time", "deeptune-cost-memory"], () => costComparisonFigures(readMeasuredCost(costData), figure7(paths).deeptune)]);
   const figures: NamedFigure[] = [];
   for (const [names, build] of builders) {
     if (!names.some(wanted)) continue;
