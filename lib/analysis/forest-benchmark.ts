@@ -8,6 +8,7 @@
  * (slow) is not counted against it.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import type { Dataset } from "../datasets/types";
 import { fail } from "../errors";
@@ -20,6 +21,8 @@ export interface ForestRun {
   seed: number;
   fitCpuSeconds: number;
   importances: ImportanceMap;
+  /** SHA-256 of the matrix (row-major float64) and target exactly as handed to the fit. */
+  inputDigest: string;
 }
 
 export interface ForestBenchmark {
@@ -27,6 +30,8 @@ export interface ForestBenchmark {
   columns: number;
   trees: number;
   ours: ForestRun[];
+  /** Ours with other seeds (+ `ceilingOffset`): our second, independent group. */
+  oursOther: ForestRun[];
   /** scikit-learn with the same seeds as ours. */
   sklearn: ForestRun[];
   /** scikit-learn with other seeds (ours + `ceilingOffset`): a second, independent group of its forests. */
@@ -43,9 +48,15 @@ export interface ForestBenchmark {
   averagedOther: number;
   /** scikit-learn's two groups' averages against each other: the ceiling of `averaged`. */
   averagedCeiling: number;
+  /** Our two groups' averages against each other. */
+  averagedOursCeiling: number;
   topOurs: string[];
   topSklearn: string[];
   topAveraged: { ours: string; sklearn: string };
+  /** Every scikit-learn fit saw exactly our matrix and target (same digest). */
+  sameInputs: boolean;
+  /** Columns in which scikit-learn's float32 conversion merges distinct values (it fits on float32 features). */
+  float32MergedColumns: string[];
 }
 
 // Runs the reference script with RandomForestRegressor.fit timed and random_state replaced.
@@ -56,6 +67,10 @@ script, pool, crash, seed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[
 Orig = ens.RandomForestRegressor
 class Timed(Orig):
     def fit(self, X, y):
+        import hashlib, numpy as np
+        h = hashlib.sha256(np.ascontiguousarray(X, dtype="<f8").tobytes())
+        h.update(np.ascontiguousarray(y, dtype="<f8").tobytes())
+        sys.stderr.write("INPUT_SHA256 %s\\n" % h.hexdigest())
         self.set_params(random_state=seed)
         t = time.process_time()
         out = Orig.fit(self, X, y)
@@ -73,11 +88,33 @@ export function runSklearn(python: string, script: string, pool: string, crash: 
   if (r.status !== 0) fail(`scikit-learn reference failed (exit ${r.status}): ${r.stderr.slice(-800)}`);
   const m = /FIT_CPU ([\d.]+)/.exec(r.stderr);
   if (!m) fail(`scikit-learn reference printed no fit time: ${r.stderr.slice(-400)}`);
+  const digest = /INPUT_SHA256 ([0-9a-f]{64})/.exec(r.stderr);
+  if (!digest) fail(`scikit-learn reference printed no input digest: ${r.stderr.slice(-400)}`);
   const rows = JSON.parse(r.stdout) as { feature: string; importance: number }[];
-  return { seed, fitCpuSeconds: Number(m[1]), importances: new Map(rows.map((x) => [x.feature, x.importance])) };
+  return { seed, fitCpuSeconds: Number(m[1]), importances: new Map(rows.map((x) => [x.feature, x.importance])), inputDigest: digest[1]! };
 }
 
-export function runOurs(dataset: Dataset, trees: number, seed: number): ForestRun & { rows: number; columns: number } {
+/** SHA-256 of a column-major matrix written row-major as little-endian float64, then the target: numpy's X.tobytes(). */
+export function matrixDigest(columns: ArrayLike<number>[], y: ArrayLike<number>): string {
+  const n = y.length;
+  const p = columns.length;
+  const flat = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) flat[i * p + j] = columns[j]![i]!;
+  const h = createHash("sha256");
+  h.update(new Uint8Array(flat.buffer));
+  h.update(new Uint8Array(Float64Array.from(y).buffer));
+  return h.digest("hex");
+}
+
+/** Columns whose distinct values are fewer once rounded to float32 (what scikit-learn's trees split on). */
+export function float32MergedColumns(names: string[], columns: ArrayLike<number>[]): string[] {
+  return names.filter((_, j) => {
+    const col = Array.from(columns[j]!);
+    return new Set(col.map(Math.fround)).size < new Set(col).size;
+  });
+}
+
+export function runOurs(dataset: Dataset, trees: number, seed: number): ForestRun & { rows: number; columns: number; float32Merged: string[] } {
   const { rows, y } = targetRows(dataset, "objective");
   const matrix = featureMatrix(dataset, { rows, encoding: "one-hot" });
   const cpu = process.cpuUsage();
@@ -88,8 +125,10 @@ export function runOurs(dataset: Dataset, trees: number, seed: number): ForestRu
     seed,
     fitCpuSeconds: (used.user + used.system) / 1e6,
     importances: new Map(matrix.names.map((n, j) => [n, imp[j]])),
+    inputDigest: matrixDigest(matrix.columns, y),
     rows: rows.length,
     columns: matrix.names.length,
+    float32Merged: float32MergedColumns(matrix.names, matrix.columns),
   };
 }
 
@@ -113,11 +152,14 @@ export function forestBenchmark(options: {
   const ours: ForestRun[] = [];
   let rows = 0;
   let columns = 0;
-  for (const s of seeds) {
-    const r = runOurs(options.dataset, trees, s);
-    rows = r.rows;
-    columns = r.columns;
-    ours.push(r);
+  let float32Merged: string[] = [];
+  const oursOther: ForestRun[] = [];
+  for (const s of [...seeds, ...seeds.map((x) => x + offset)]) {
+    const { rows: n, columns: p, float32Merged: merged, ...r } = runOurs(options.dataset, trees, s);
+    rows = n;
+    columns = p;
+    float32Merged = merged;
+    (ours.length < seeds.length ? ours : oursOther).push(r);
     log(`ours seed ${s}: fit ${r.fitCpuSeconds.toFixed(1)} s CPU`);
   }
   const sk = (s: number) => {
@@ -127,7 +169,7 @@ export function forestBenchmark(options: {
   };
   const sklearn = seeds.map(sk);
   const sklearnOther = seeds.map((s) => sk(s + offset));
-  return summariseForestBenchmark({ rows, columns, trees, ours, sklearn, sklearnOther });
+  return summariseForestBenchmark({ rows, columns, trees, ours, oursOther, sklearn, sklearnOther, float32MergedColumns: float32Merged });
 }
 
 /** The agreement figures of a benchmark from its runs (pure; the benchmark above produces the runs). */
@@ -136,8 +178,10 @@ export function summariseForestBenchmark(r: {
   columns: number;
   trees: number;
   ours: ForestRun[];
+  oursOther: ForestRun[];
   sklearn: ForestRun[];
   sklearnOther: ForestRun[];
+  float32MergedColumns: string[];
 }): ForestBenchmark {
   const maps = (runs: ForestRun[]) => runs.map((x) => x.importances);
   const meanOurs = meanImportances(maps(r.ours));
@@ -151,9 +195,11 @@ export function summariseForestBenchmark(r: {
     averaged: importanceAgreement(meanOurs, meanSk),
     averagedOther: importanceAgreement(meanOurs, meanOther),
     averagedCeiling: importanceAgreement(meanSk, meanOther),
-    topOurs: r.ours.map((o) => topFeature(o.importances)),
+    averagedOursCeiling: importanceAgreement(meanOurs, meanImportances(maps(r.oursOther))),
+    topOurs: [...r.ours, ...r.oursOther].map((o) => topFeature(o.importances)),
     topSklearn: [...r.sklearn, ...r.sklearnOther].map((o) => topFeature(o.importances)),
     topAveraged: { ours: topFeature(meanOurs), sklearn: topFeature(meanImportances(maps([...r.sklearn, ...r.sklearnOther]))) },
+    sameInputs: [...r.ours, ...r.oursOther, ...r.sklearn, ...r.sklearnOther].every((x) => x.inputDigest === r.ours[0]!.inputDigest),
   };
 }
 
@@ -167,7 +213,8 @@ export function forestTargetMet(b: ForestBenchmark): boolean {
 
 /** The BENCHMARKS.md section body. */
 export function formatForestBenchmark(b: ForestBenchmark, command: string, machine: string): string {
-  const ourCpu = mean(b.ours.map((r) => r.fitCpuSeconds));
+  const ourRuns = [...b.ours, ...b.oursOther];
+  const ourCpu = mean(ourRuns.map((r) => r.fitCpuSeconds));
   const skRuns = [...b.sklearn, ...b.sklearnOther];
   const skCpu = mean(skRuns.map((r) => r.fitCpuSeconds));
   const seedList = (runs: ForestRun[]) => runs.map((r) => r.seed).join(",");
@@ -181,10 +228,15 @@ export function formatForestBenchmark(b: ForestBenchmark, command: string, machi
     "",
     "| | fit CPU time (s), per seed | mean | top feature |",
     "|---|---|---|---|",
-    `| wayfinder-ts (seeds ${seedList(b.ours)}) | ${b.ours.map((r) => r.fitCpuSeconds.toFixed(1)).join(", ")} | ${ourCpu.toFixed(1)} | ${[...new Set(b.topOurs)].join(", ")} |`,
+    `| wayfinder-ts (seeds ${seedList(ourRuns)}) | ${ourRuns.map((r) => r.fitCpuSeconds.toFixed(1)).join(", ")} | ${ourCpu.toFixed(1)} | ${[...new Set(b.topOurs)].join(", ")} |`,
     `| scikit-learn (seeds ${seedList(skRuns)}) | ${skRuns.map((r) => r.fitCpuSeconds.toFixed(1)).join(", ")} | ${skCpu.toFixed(1)} | ${[...new Set(b.topSklearn)].join(", ")} |`,
     "",
     `CPU time ratio (ours / scikit-learn, fit only): **${(ourCpu / skCpu).toFixed(2)}**`,
+    "",
+    b.sameInputs
+      ? `Inputs: every fit on both sides got the same matrix and target (SHA-256 of X and y as passed to fit: ${b.ours[0]!.inputDigest.slice(0, 16)}...).`
+      : "Inputs: **the two sides were NOT fitted on the same matrix and target** (the SHA-256 of X and y differ): the encodings disagree, so the comparison below is not of the forests alone.",
+    `scikit-learn's trees split on float32 copies of the features: ${b.float32MergedColumns.length ? `in ${b.float32MergedColumns.length} column(s) (${b.float32MergedColumns.slice(0, 5).join(", ")}) that merges values ours keeps apart` : "no two values of any column merge"}.`,
     "",
     `Spearman rank correlation of the importances over all ${b.columns} columns, single forests, ours (rows)`,
     "against scikit-learn (columns):",
@@ -197,16 +249,17 @@ export function formatForestBenchmark(b: ForestBenchmark, command: string, machi
     `${b.sklearnPairs.map(f3).join(", ")} (mean ${f3(mean(b.sklearnPairs))}); ours against itself ${b.oursPairs.map(f3).join(", ")} (mean ${f3(mean(b.oursPairs))}).`,
     "",
     `Seed-averaged importances (${b.ours.length} forests per side): ours vs scikit-learn seeds ${seedList(b.sklearn)}: **${f3(b.averaged)}**;`,
-    `ours vs scikit-learn seeds ${seedList(b.sklearnOther)}: ${f3(b.averagedOther)}; the two scikit-learn groups against each`,
-    `other (the ceiling): ${f3(b.averagedCeiling)}. Top feature of the averages: ours ${b.topAveraged.ours}, scikit-learn ${b.topAveraged.sklearn}.`,
+    `ours vs scikit-learn seeds ${seedList(b.sklearnOther)}: ${f3(b.averagedOther)}. The ceiling, two groups of the same implementation`,
+    `against each other: scikit-learn ${seedList(b.sklearn)} vs ${seedList(b.sklearnOther)}: ${f3(b.averagedCeiling)}; ours ${seedList(b.ours)} vs ${seedList(b.oursOther)}: ${f3(b.averagedOursCeiling)}.`,
+    `Top feature of the averages: ours ${b.topAveraged.ours}, scikit-learn ${b.topAveraged.sklearn}.`,
     "",
     "The number compared with the target (Spearman >= 0.8, same top feature) is the seed-averaged one in",
     "bold. One forest's ranks of the many weak columns are mostly noise (which of several equally good",
     "features a deep node happens to split on), so single-forest correlations measure that noise:",
     "scikit-learn against itself sits at the same level as ours against it. Averaging a few forests per",
     "side removes most of that noise, so the averaged correlation measures whether the two implementations",
-    "estimate the same importances, and the ceiling shows what two independent groups of scikit-learn",
-    `forests reach. Target ${forestTargetMet(b) ? "met" : "NOT met"}.`,
+    "estimate the same importances; the ceilings show how far two groups of one implementation's forests",
+    `still differ (the remaining noise). Target ${forestTargetMet(b) ? "met" : "NOT met"}.`,
     "",
     "The trees themselves are checked against scikit-learn's where both are deterministic",
     "(test/analysis/forest-sklearn.test.ts: same rows and bootstrap weights, depth-limited so no features",
