@@ -15,7 +15,6 @@ import { classifyRun } from "./classify";
 import { buildConfigLayer, type ConfigLayer } from "./config-layer";
 import { appendInitrd, writeCpio } from "./cpio";
 import { buildImage, type BuiltImage } from "./image-builder";
-import { buildRiscvImage } from "./riscv-image";
 import { probeAccel } from "./kvm-probe";
 import { parseMarkers, stageTime } from "./markers";
 import { qemuArgv } from "./qemu-argv";
@@ -187,7 +186,7 @@ export async function evaluate(req: EvaluationRequest): Promise<EvaluationResult
     return emptyResult({ ok: false, phase: "harness", evidence: (e as Error).message }, t0, notes);
   }
   try {
-    image = req.target.vm.arch === "riscv" ? buildRiscvImage(req.target, { cacheDir, onNote: note }) : buildImage(req.target, { cacheDir, onNote: note });
+    image = buildImage(req.target, { cacheDir, onNote: note });
   } catch (e) {
     const phase: FailurePhase = e instanceof WayfinderError ? "build" : "harness";
     return emptyResult({ ok: false, phase, evidence: `image build failed: ${(e as Error).message}` }, t0, notes);

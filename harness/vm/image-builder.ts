@@ -14,6 +14,7 @@ import { candidateVersions, extractDeb, fetchDeb, libraryClosure, resolveKernelP
 import { writeCpio, type CpioEntry } from "./cpio";
 import { elfDeps, isElf } from "./elf";
 import { GUEST_INIT } from "./guest-init";
+import { buildRiscvImage } from "./riscv-image";
 import type { TargetSpec } from "./target";
 
 /** Bump when the image layout changes in a way the inputs do not show. */
@@ -151,6 +152,8 @@ const memo = new Map<string, BuiltImage>();
 
 /** The image for a target, from the cache when its inputs are unchanged. */
 export function buildImage(target: TargetSpec, opts: { cacheDir: string; onNote?: (s: string) => void }): BuiltImage {
+  // The riscv guest has its own image: the target's kernel and a static C /init (riscv-image.ts).
+  if (target.vm.arch === "riscv") return buildRiscvImage(target, opts);
   const memoKey = JSON.stringify([opts.cacheDir, target.kernel, target.image]);
   const hit = memo.get(memoKey);
   if (hit && existsSync(hit.initrd)) return { ...hit, built: false };

@@ -1,5 +1,6 @@
 /**
- * The guest agent reports on a dedicated serial port (ttyS1) that carries nothing but marker lines:
+ * The guest agent reports on a dedicated serial port (ttyS1) that carries nothing but marker lines
+ * (the riscv guest, with one UART, writes them on its console instead: see qemu-process.ts):
  *
  *   @@WF stage <agent|modules|params|app-start|app-ready|bench-start|bench-end|done>@@
  *   @@WF module <name> <ok|failed>@@

@@ -55,8 +55,13 @@ export function buildRiscvInit(cacheDir: string, opts: { cc?: string; onNote?: (
     writeFileSync(join(work, "init.c"), source);
     const r = spawnSync(cc, [...RISCV_INIT_CFLAGS, "-o", join(work, "init"), join(work, "init.c")], { encoding: "utf8", timeout: 120_000 });
     if (r.error || r.status !== 0) fail(`${cc} could not compile the riscv64 guest init: ${(r.error?.message ?? r.stderr).trim().split("\n").slice(0, 6).join(" | ")}`);
-    if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
-    renameSync(work, dir);
+    try {
+      renameSync(work, dir);
+    } catch (e) {
+      // another process compiled the same source meanwhile: its binary is the same, keep it
+      if (!existsSync(path)) throw e;
+      return { key, path, built: false };
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
