@@ -24,6 +24,7 @@ import { vmEvaluator } from "../run/vm-evaluator";
 import { SqliteStudyStore } from "../store/sqlite-study-store";
 import type { EvaluationRecord } from "../store/study-store";
 import { defaultCacheDir } from "../vm/cache-dir";
+import { dotConfigDiff } from "./dot-config-diff";
 import { REPO_ROOT } from "./kernel-source";
 
 const JOB = "harness/examples/linux-riscv-footprint.yaml";
@@ -46,26 +47,6 @@ export function configDiff(config: Config, def: Config): string[] {
 export function bestSoFar(values: (number | undefined)[]): (number | undefined)[] {
   let best: number | undefined;
   return values.map((v) => (best = v !== undefined && (best === undefined || v < best) ? v : best));
-}
-
-/** Lines of two resolved .config files that differ (CONFIG_X=y / "# CONFIG_X is not set" normalised to X=value). */
-export function dotConfigDiff(a: string, b: string): { removed: string[]; added: string[] } {
-  const parse = (text: string) => {
-    const m = new Map<string, string>();
-    for (const line of text.split("\n")) {
-      const set = /^CONFIG_([A-Za-z0-9_]+)=(.*)$/.exec(line);
-      const unset = /^# CONFIG_([A-Za-z0-9_]+) is not set$/.exec(line);
-      if (set) m.set(set[1], set[2]);
-      else if (unset) m.set(unset[1], "n");
-    }
-    return m;
-  };
-  const [ma, mb] = [parse(a), parse(b)];
-  const removed: string[] = [];
-  const added: string[] = [];
-  for (const [k, v] of ma) if (mb.get(k) !== v && v !== "n") removed.push(`${k}=${v}`);
-  for (const [k, v] of mb) if (ma.get(k) !== v && v !== "n") added.push(`${k}=${v}`);
-  return { removed: removed.sort(), added: added.sort() };
 }
 
 function readStudy(spec: string): Study {

@@ -2,7 +2,8 @@
 // loop's evaluator: Debian's linux-source-6.1 cross-built for riscv64 (tinyconfig + the guest's options
 // + the job's default options), booted on qemu-system-riscv64's virt board with OpenSBI, the static /init
 // reporting the footprint. The build goes to the shared build cache (.cache/wayfinder/kernel-builds), so
-// only the first run on a machine pays the cold build (~6-15 min on 2 cores); a clean CI clone does.
+// only the first run on a machine pays the cold build; a clean CI clone does (measured with an empty
+// WAYFINDER_CACHE on the shared 2-core machine at load ~7: 13 min for this whole test).
 // Then LOG_BUF_SHIFT 17 -> 12, an incremental rebuild of printk (one object, ~15 s), must shrink the
 // footprint by about the 560 KiB of static ring buffer it removes, and both configurations must repeat
 // within 0.1 %.
