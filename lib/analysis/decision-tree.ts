@@ -47,6 +47,8 @@ export class TreeScratch {
   readonly nodeW: Float64Array;
   readonly nodeY: Float64Array;
   readonly leftTotals: Float64Array;
+  /** Regression on wide features: their rows kept sorted by code (see SortedColumns); built on first use. */
+  sorted?: SortedColumns;
   constructor(rows: number, features: number, classes: number, maxBins: number) {
     this.idx = new Int32Array(rows);
     this.nodeW = new Float64Array(rows);
@@ -67,6 +69,83 @@ interface Split {
   gain: number;
 }
 
+/** Features with more bins than this are searched on sorted rows in regression (see SortedColumns). */
+const SORTED_MIN_BINS = 64;
+
+/**
+ * For regression on wide columns (a distinct value per row, typical of numeric kernel parameters), a
+ * histogram costs several scattered writes per row and node. Instead each wide feature keeps the node's
+ * rows sorted by code, as scikit-learn once presorted: the split search is then one sequential pass over
+ * them, and after each split every list is partitioned stably so both children stay sorted. The lists
+ * share the node's [start, end) range with `idx`. Same candidates in the same order as the histogram.
+ */
+class SortedColumns {
+  /** slot[f]: index of feature f's list, or -1 for a narrow feature. */
+  readonly slot: Int32Array;
+  readonly features: number[] = [];
+  /** Per wide feature, all rows sorted by code (computed once per matrix). */
+  private readonly allRows: Int32Array[] = [];
+  /** Per wide feature, the current tree's in-bag rows, node ranges sorted by code. */
+  readonly lists: Int32Array[] = [];
+  readonly tmp: Int32Array;
+  readonly rowW: Float64Array;
+  readonly rowWY: Float64Array;
+
+  constructor(readonly data: BinnedMatrix) {
+    const n = data.rows;
+    this.slot = new Int32Array(data.codes.length).fill(-1);
+    this.tmp = new Int32Array(n);
+    this.rowW = new Float64Array(n);
+    this.rowWY = new Float64Array(n);
+    data.codes.forEach((col, f) => {
+      const bins = data.bins[f]!;
+      if (bins <= SORTED_MIN_BINS) return;
+      // counting sort by code: rows of equal code keep their order
+      const start = new Int32Array(bins + 1);
+      for (let r = 0; r < n; r++) start[col[r]! + 1]++;
+      for (let b = 0; b < bins; b++) start[b + 1] += start[b]!;
+      const rows = new Int32Array(n);
+      for (let r = 0; r < n; r++) rows[start[col[r]!]!++] = r;
+      this.slot[f] = this.features.length;
+      this.features.push(f);
+      this.allRows.push(rows);
+      this.lists.push(new Int32Array(n));
+    });
+  }
+
+  /** Start a tree: its in-bag rows in each list, and each row's weight and weight * target. */
+  begin(weight: Float64Array, y: Float64Array): void {
+    for (let r = 0; r < weight.length; r++) {
+      this.rowW[r] = weight[r]!;
+      this.rowWY[r] = weight[r]! * y[r]!;
+    }
+    this.allRows.forEach((rows, k) => {
+      const list = this.lists[k]!;
+      let m = 0;
+      for (let i = 0; i < rows.length; i++) if (weight[rows[i]!]! > 0) list[m++] = rows[i]!;
+    });
+  }
+
+  /** After a split on `col` at `bin`: rows going left first in every list, each side still sorted. */
+  partition(col: Uint16Array, bin: number, start: number, end: number): void {
+    const tmp = this.tmp;
+    for (const list of this.lists) {
+      let li = start;
+      let ri = 0;
+      for (let i = start; i < end; i++) {
+        const r = list[i]!;
+        // written to both places, kept in one: no unpredictable branch
+        const left = col[r]! <= bin ? 1 : 0;
+        list[li] = r;
+        tmp[ri] = r;
+        li += left;
+        ri += 1 - left;
+      }
+      list.set(tmp.subarray(0, ri), li);
+    }
+  }
+}
+
 export function growTree(
   data: BinnedMatrix,
   y: Float64Array,
@@ -83,6 +162,13 @@ export function growTree(
   let m = 0;
   for (let i = 0; i < weight.length; i++) if (weight[i] > 0) idx[m++] = i;
   for (let f = 0; f < p; f++) order[f] = f;
+  let sorted: SortedColumns | undefined;
+  if (K === 0) {
+    if (scratch.sorted?.data !== data) scratch.sorted = new SortedColumns(data);
+    sorted = scratch.sorted;
+    if (sorted.features.length === 0) sorted = undefined;
+    else sorted.begin(weight, y);
+  }
 
   const feature: number[] = [];
   const binAt: number[] = [];
@@ -150,7 +236,9 @@ export function growTree(
       order[t] = f;
       if (bins[f] < 2) continue;
       const words = Math.ceil(bins[f] / 1024);
-      if (K === 0 && bins[f] === 2) binaryRegressionSplit(codes[f], f, start, end, W, totals[0], parentScore, tolerance, opts.minSamplesLeaf, scratch, best);
+      const slot = sorted ? sorted.slot[f]! : -1;
+      if (slot >= 0) sortedRegressionSplit(codes[f], f, sorted!.lists[slot]!, start, end, W, totals[0], parentScore, tolerance, opts.minSamplesLeaf, sorted!, best);
+      else if (K === 0 && bins[f] === 2) binaryRegressionSplit(codes[f], f, start, end, W, totals[0], parentScore, tolerance, opts.minSamplesLeaf, scratch, best);
       else if (K === 0) regressionSplit(codes[f], f, words, start, end, W, totals[0], parentScore, tolerance, opts.minSamplesLeaf, scratch, best);
       else classificationSplit(codes[f], f, words, K, start, end, W, totals, parentScore, tolerance, opts.minSamplesLeaf, scratch, best);
     }
@@ -170,6 +258,8 @@ export function growTree(
         b--;
       }
     }
+    // the sorted lists matter only to children that may split again
+    if (sorted && (a - start >= opts.minSamplesSplit || end - a >= opts.minSamplesSplit)) sorted.partition(col, best.bin, start, end);
     if (best.gain > 0) importance[best.feature] += best.gain;
     feature[node] = best.feature;
     binAt[node] = thresholdBin(data, best.feature, best.bin, a, end, idx);
@@ -285,6 +375,38 @@ function regressionSplit(
         }
       }
     }
+  }
+}
+
+// A wide column in regression: one pass over the node's rows in code order; a candidate wherever the code
+// changes, exactly the candidates of the histogram scan, in the same order.
+function sortedRegressionSplit(
+  col: Uint16Array, f: number, list: Int32Array, start: number, end: number, W: number, S: number,
+  parentScore: number, tolerance: number, minLeaf: number, sc: SortedColumns, best: Split,
+): void {
+  const { rowW, rowWY } = sc;
+  const count = end - start;
+  let wl = 0;
+  let sl = 0;
+  let cur = col[list[start]!]!;
+  for (let i = start; i < end - 1; i++) {
+    const r = list[i]!;
+    wl += rowW[r]!;
+    sl += rowWY[r]!;
+    const next = col[list[i + 1]!]!;
+    if (next === cur) continue;
+    const nl = i - start + 1;
+    if (nl >= minLeaf && count - nl >= minLeaf) {
+      const wr = W - wl;
+      const sr = S - sl;
+      const gain = (sl * sl) / wl + (sr * sr) / wr - parentScore;
+      if (gain > best.gain + tolerance) {
+        best.feature = f;
+        best.bin = cur;
+        best.gain = gain;
+      }
+    }
+    cur = next;
   }
 }
 
