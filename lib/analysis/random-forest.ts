@@ -4,11 +4,14 @@
  * scikit-learn's RandomForestRegressor/Classifier: bootstrap samples as integer weights, fully grown CART
  * trees, a random subset of features per node visited in random order (the first of equally good splits
  * wins), thresholds halfway between neighbouring values, impurity importance normalised per tree and
- * averaged. Splits are searched on per-feature histograms of exact values (binned-matrix.ts), which gives
- * the same candidate thresholds as scikit-learn's sorting for any column with at most 65536 distinct
- * values. Known remaining differences: scikit-learn rounds features to float32 first (two values closer
- * than float32 resolution are one value there, two here) and draws from another random generator.
- * See docs in forest-benchmark.ts for how closely the importances agree.
+ * averaged. Features are coded by their exact distinct values (binned-matrix.ts) and splits searched on
+ * histograms of those codes, or for wide columns in regression on rows kept sorted by code
+ * (decision-tree.ts); either way the candidate thresholds are scikit-learn's for any column with at most
+ * 65536 distinct values. Known remaining differences: scikit-learn rounds features to float32 first
+ * (two values closer than float32 resolution are one value there, two here) and draws from another
+ * random generator.
+ * forest-benchmark.ts measures how closely the importances agree; test/analysis/forest-sklearn.test.ts
+ * checks single trees against scikit-learn's exactly.
  *
  * Usage (scikit-learn style): `new RandomForest({ trees: 100, seed: 1 }).fit(matrix, y).featureImportances()`.
  */
