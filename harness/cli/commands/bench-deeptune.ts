@@ -204,6 +204,8 @@ export async function run(argv: string[]): Promise<number> {
       "CPU s counts this process's user+system time (the wasm backend is single-threaded, so on an idle machine wall ~ CPU; on a loaded one wall is inflated by waiting for a core).",
       "",
       "Paper (Fig. 7/8, its own machine): 0.69 s and 70 MB at 3 samples, 1.59 s and 3.8 GB at 800 samples.",
+      "",
+      "Plotted beside the paper's DeepTune log: figures/deeptune-cost-time.svg, figures/deeptune-cost-memory.svg (data: figures/data/deeptune-cost.json).",
     ].join("\n");
     const root = join(import.meta.dirname, "../../..");
     writeBenchmarkSection(join(root, "BENCHMARKS.md"), "deeptune-cost", body);
