@@ -20,8 +20,13 @@ export interface RenderedConfig {
   cmdline: string;
   /** The application's rendered config files. */
   files: Array<{ path: string; content: string }>;
-  /** Unikraft: the .config lines (CONFIG_X=v, `# CONFIG_X is not set`) the build merges in; absent for Linux. */
+  /**
+   * The .config lines (CONFIG_X=v, `# CONFIG_X is not set`) the build merges in: a Unikraft app's, or a
+   * Linux kernel's compile-time options when the job builds its kernel (then `kernel` is set too).
+   */
   kconfig?: string;
+  /** Linux with target.build: the kernel's ARCH and the base configuration the fragment goes on top of. */
+  kernel?: { arch: string; base: string };
   /** Unikraft: the host-side benchmark command, when a tool (not the console) measures. */
   benchmark?: string;
 }
@@ -48,8 +53,10 @@ export interface BestReport {
   sysfsDiff: string;
   cmdline: { default: string; best: string };
   fileDiffs: Array<{ path: string; diff: string }>;
-  /** Unikraft: the Kconfig fragment's diff (only the .config lines that differ). */
+  /** Unikraft, or Linux with kernel builds: the Kconfig fragment's diff (only the .config lines that differ). */
   kconfigDiff?: string;
+  /** Linux with kernel builds: the ARCH the kernels were built for and their base configuration. */
+  kernel?: { arch: string; base: string };
   /** Unikraft: the benchmark command of the default and of the best configuration. */
   benchmark?: { default: string; best: string };
   text: string;
@@ -105,8 +112,9 @@ export function bestReport(
   const labels = { fromLabel: `default (evaluation #${defEval?.seq ?? 0})`, toLabel: `best (evaluation #${best.seq})`, context: 0 };
   const sysctlDiff = unifiedDiff(sysctlFragment(rd), sysctlFragment(rb), labels);
   const sysfsDiff = unifiedDiff(sysfsFragment(rd), sysfsFragment(rb), labels);
-  const unikraft = rb.kconfig !== undefined;
-  const kconfigDiff = unikraft ? unifiedDiff(rd.kconfig ?? "", rb.kconfig ?? "", labels) : undefined;
+  const kernel = rb.kernel;
+  const unikraft = rb.kconfig !== undefined && kernel === undefined;
+  const kconfigDiff = rb.kconfig !== undefined ? unifiedDiff(rd.kconfig ?? "", rb.kconfig, labels) : undefined;
   const fileDiffs = rb.files.map((f) => ({
     path: f.path,
     diff: unifiedDiff(rd.files.find((d) => d.path === f.path)?.content ?? "", f.content, { ...labels, context: 2 }),
@@ -145,6 +153,11 @@ export function bestReport(
     lines.push("## unikernel command line (boot arguments)");
     lines.push(...sameOr(rd.cmdline, rb.cmdline));
   } else {
+    if (kernel) {
+      // Built kernels: the compile-time options first, they decide which kernel the rest runs on.
+      lines.push(`## Kconfig fragment (${kernel.arch} kernel; the compile-time options that differ: the + lines go on top of the base ${kernel.base} before make olddefconfig)`);
+      lines.push(kconfigDiff || "(no compile-time option differs from the default)");
+    }
     lines.push("## sysctl.conf fragment (e.g. /etc/sysctl.d/90-wayfinder.conf: the + lines)");
     lines.push(sysctlDiff || "(no runtime sysctl differs from the default)");
     if (sysfsDiff) {
@@ -167,6 +180,7 @@ export function bestReport(
     ...(def ? { default: def } : {}), gain: g, beyondNoise, changed, sysctlDiff, sysfsDiff,
     cmdline: { default: rd.cmdline, best: rb.cmdline }, fileDiffs,
     ...(kconfigDiff !== undefined ? { kconfigDiff } : {}),
+    ...(kernel ? { kernel } : {}),
     ...(rb.benchmark !== undefined ? { benchmark: { default: rd.benchmark ?? "", best: rb.benchmark } } : {}),
     text: lines.join("\n").replace(/\n+$/, "") + "\n",
   };

@@ -3,16 +3,19 @@
  * `best` diffs exactly what was measured. A Linux guest (the VM harness's config layer): the runtime
  * files and values, the kernel command line and the rendered application configs. A Unikraft unikernel
  * (the Unikraft driver's renderers): the Kconfig values merged into the app's .config, the unikernel's
- * command line, the initrd files and the host-side benchmark command.
+ * command line, the initrd files and the host-side benchmark command. A Linux job that builds its kernel
+ * (`target.build`): also the compile-time options as the kernel builder writes them into .config.
  */
 import { WayfinderError } from "../../lib/errors";
-import { renderConfigFragment } from "../../lib/kconfig";
+import { normalizeValue, renderConfigFragment, type KconfigType } from "../../lib/kconfig";
 import type { Config } from "../../lib/search/searcher";
+import type { ParameterType } from "../../lib/space/parameter";
 import { renderArgs, renderRootfsFiles, spellKconfigValue, unikraftCommandLine, unikraftKconfigRequest, type UnikraftTarget } from "../unikraft/index";
 import { buildConfigLayer } from "../vm/config-layer";
 import type { ParamBinding } from "../vm/evaluator";
 import type { TargetSpec } from "../vm/target";
 import type { RenderedConfig } from "./best-report";
+import { reviewConfig, type KernelBuildSpec, type RunnableJob } from "./runnable-job";
 
 export function renderForReview(target: TargetSpec, params: ParamBinding[]): (config: Config) => RenderedConfig {
   const appPaths = new Set(target.application.configs.map((c) => c.path));
@@ -81,5 +84,65 @@ export function renderUnikraftForReview(target: UnikraftTarget, compileParams: r
       }
     }
     return { runtime: [], cmdline, files, kconfig, ...(benchmark !== undefined ? { benchmark } : {}) };
+  };
+}
+
+/**
+ * The Kconfig type a compile-time value is spelled with. The builder takes the type from the kernel's
+ * Kconfig tree (normalizeConfigRequest), which a review does not have (no source tree needed): the
+ * job's parameter type stands in for it. A boolean or tristate parameter spells y/m/n like a bool or
+ * tristate symbol, an integer like an int symbol; a choice's values are read as .config spells them
+ * (y/m/n, decimal, 0x-hex, else a quoted string). Known gap: an integer parameter bound to a hex
+ * symbol is shown in decimal here while the builder writes it as 0x....
+ */
+function reviewKconfigType(type: ParameterType | undefined, value: string | number | boolean): KconfigType {
+  if (type === "boolean" || type === "tristate") return "tristate";
+  if (type === "integer") return "int";
+  const s = String(value).trim();
+  if (/^[ymn]$/.test(s)) return "tristate";
+  if (/^-?\d+$/.test(s)) return "int";
+  if (/^0[xX][0-9a-fA-F]+$/.test(s)) return "hex";
+  return "string";
+}
+
+/**
+ * The compile-time part of a configuration as the kernel builder writes it on top of its base .config
+ * (harness/build/kernel-builder.ts: the request's values in .config spelling, sorted by symbol, through
+ * lib/kconfig's renderConfigFragment), one line per symbol so two configurations diff line by line. An
+ * inactive conditional parameter has no line (the build keeps the base's value). `make olddefconfig`
+ * never changed a value of a successful evaluation (a dropped value is a "config" outcome), so these
+ * lines are also what the measured kernel's .config says for these symbols.
+ */
+export function renderKernelBuildForReview(build: KernelBuildSpec, types: Record<string, ParameterType>): (config: Config) => string {
+  return (config) => {
+    const values: Record<string, string> = {};
+    const problems: string[] = [];
+    for (const [name, symbol] of Object.entries(build.options)) {
+      const raw = config[name];
+      if (raw === undefined || raw === null) continue;
+      const v = normalizeValue(reviewKconfigType(types[name], raw), raw);
+      if (v === undefined) problems.push(`${name}=${String(raw)} is not a ${types[name] ?? "Kconfig"} value`);
+      else values[symbol] = v;
+    }
+    if (problems.length) return `(cannot be rendered: ${problems.join("; ")})\n`;
+    const sorted = Object.keys(values).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return renderConfigFragment(Object.fromEntries(sorted.map((s) => [s, values[s]!])));
+  };
+}
+
+/**
+ * A Linux job as `best` and the end of `wayfinder run` show it: what the guest is given (renderForReview,
+ * compile-time values left out since the VM layer knows nothing of builds) plus, when the job builds its
+ * kernel, the Kconfig fragment of its compile-time options with the kernel's arch and base.
+ */
+export function renderRunnableJobForReview(rj: RunnableJob): (config: Config) => RenderedConfig {
+  const guest = renderForReview(rj.target, rj.params);
+  const build = rj.target.build;
+  const types = Object.fromEntries(rj.job.parameters.map((p) => [p.name, p.type]));
+  const kconfig = build ? renderKernelBuildForReview(build, types) : undefined;
+  return (config) => {
+    const r = guest(reviewConfig(rj, config));
+    if (!build || !kconfig) return r;
+    return { ...r, kconfig: kconfig(config), kernel: { arch: build.arch, base: build.base } };
   };
 }

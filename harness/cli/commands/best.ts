@@ -11,8 +11,8 @@ import type { Config } from "../../../lib/search/searcher";
 import { parseJob } from "../../jobs/job";
 import { bestReport, type RenderedConfig } from "../../run/best-report";
 import { evaluatorForJob } from "../../run/evaluator-for-job";
-import { renderForReview, renderUnikraftForReview } from "../../run/render-for-review";
-import { reviewConfig, runnableJobFromText } from "../../run/runnable-job";
+import { renderRunnableJobForReview, renderUnikraftForReview } from "../../run/render-for-review";
+import { runnableJobFromText } from "../../run/runnable-job";
 import { openStudyForReading } from "../open-study";
 
 export const summary = "best <store>: the best configuration as sysctl/cmdline/app-config (or Kconfig) diffs against the default, with its gain";
@@ -24,7 +24,10 @@ Prints the best configuration of a study (a file written by wayfinder run) for r
 fragment, the kernel command line and the application config files, each as a diff against the default
 configuration, and the gain over the default with a verdict on the repeat noise. For a Unikraft study
 (target.kind: unikraft) it shows the Kconfig lines of the app's .config that differ, the unikernel's
-command line, its initrd files and the host-side benchmark command instead; no checkout is needed.
+command line, its initrd files and the host-side benchmark command instead; no checkout is needed. For
+a Linux job that builds its kernel (target.build) it also shows the compile-time options as Kconfig
+lines (CONFIG_X=y, CONFIG_X=17, # CONFIG_X is not set) that differ, with the kernel's arch and base;
+no kernel source is needed.
 
 options:
   --json              print the report as JSON
@@ -40,9 +43,7 @@ function reviewRenderer(jobText: string, jobPath: string): (c: Config) => Render
     if (je.kind !== "unikraft") throw new Error("unreachable: a unikraft job gave a linux evaluator");
     return renderUnikraftForReview(je.target, job.parameters.filter((p) => p.phase === "compile").map((p) => p.name));
   }
-  const rj = runnableJobFromText(jobText, jobPath);
-  const render = renderForReview(rj.target, rj.params);
-  return (c) => render(reviewConfig(rj, c));
+  return renderRunnableJobForReview(runnableJobFromText(jobText, jobPath));
 }
 
 export async function run(argv: string[]): Promise<number> {
