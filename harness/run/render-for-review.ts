@@ -111,7 +111,8 @@ function reviewKconfigType(type: ParameterType | undefined, value: string | numb
  * lib/kconfig's renderConfigFragment), one line per symbol so two configurations diff line by line. An
  * inactive conditional parameter has no line (the build keeps the base's value). `make olddefconfig`
  * never changed a value of a successful evaluation (a dropped value is a "config" outcome), so these
- * lines are also what the measured kernel's .config says for these symbols.
+ * are also the values of the measured kernel's .config (where an n may be no line at all: a symbol
+ * whose dependencies are off is left out).
  */
 export function renderKernelBuildForReview(build: KernelBuildSpec, types: Record<string, ParameterType>): (config: Config) => string {
   return (config) => {

@@ -156,6 +156,32 @@ test("best on a compile-time study whose default is the best says that no compil
   }
 });
 
+test("best on an x86 study varying compile-time and runtime parameters shows both the Kconfig and the sysctl diffs", () => {
+  const dir = mkdtempSync(join(tmpdir(), "wf-best-x86-"));
+  try {
+    const file = join(dir, "s.sqlite");
+    const example = readFileSync(X86, "utf8");
+    const eventfd = example.split("\n").find((l) => l.includes("name: EVENTFD"))!;
+    const jobText = example
+      .replace("vary: [compile]", "vary: [compile, runtime]")
+      .replace(eventfd, `${eventfd}\n  - { name: vm.swappiness, phase: runtime, type: integer, min: 0, max: 100, default: 60 }`);
+    assert.notEqual(jobText, example);
+    const def = { ...x86Default, "vm.swappiness": 60 };
+    writeStudy(file, jobText, join(dir, "job.yaml"), [[def, 20000], [{ ...def, PRINTK_TIME: "n", "vm.swappiness": 10 }, 19000]]);
+    const r = best(file);
+    assert.equal(r.status, 0, r.stderr);
+    const kc = section(r.stdout, "Kconfig fragment");
+    assert.deepEqual(diffLines(kc, "-"), ["-CONFIG_PRINTK_TIME=y"]);
+    assert.deepEqual(diffLines(kc, "+"), ["+# CONFIG_PRINTK_TIME is not set"]);
+    assert.doesNotMatch(kc, /swappiness/);
+    const sysctl = section(r.stdout, "sysctl.conf fragment");
+    assert.deepEqual(diffLines(sysctl, "+"), ["+vm.swappiness = 10"]);
+    assert.doesNotMatch(sysctl, /PRINTK/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("best on a runtime-only Linux study has no Kconfig part", () => {
   const file = join(root, "datasets/harness/fig02-redis-random.sqlite");
   const r = best(file);
