@@ -1,7 +1,8 @@
 /**
  * `wayfinder best`: the best configuration of a study written as what an engineer reviews and applies
  * — for a Linux guest a sysctl.conf fragment (and tmpfiles.d lines for /sys files), the kernel command
- * line and the application's config files; for a Unikraft unikernel the Kconfig lines of its .config,
+ * line and the application's config files (plus, when the job builds its kernel, the Kconfig lines of its
+ * compile-time options and the kernel's arch); for a Unikraft unikernel the Kconfig lines of its .config,
  * its command line, its initrd files and the benchmark command — each as a diff against the default
  * configuration, with the measured gain and whether it exceeds the repeat noise. Pure: rendering a configuration is injected (the CLI uses the
  * VM harness's own renderers, so the report shows exactly what the guest was given).
