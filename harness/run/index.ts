@@ -7,7 +7,7 @@ export { parseBudget, formatBudget, formatDuration } from "./budget";
 export { ProgressReporter, formatProgressLine, formatLogLine, formatGain, formatValue, gain } from "./progress";
 export { bestReport, sysctlKey } from "./best-report";
 export type { BestReport, RenderedConfig, Measured } from "./best-report";
-export { renderForReview } from "./render-for-review";
+export { renderForReview, renderRunnableJobForReview, renderKernelBuildForReview } from "./render-for-review";
 export { unifiedDiff } from "./line-diff";
 export { vmEvaluator } from "./vm-evaluator";
 export type { VmEvaluatorOptions } from "./vm-evaluator";

@@ -21,9 +21,9 @@ import { findQemu } from "../../vm/preflight";
 import { bestReport } from "../../run/best-report";
 import { formatBudget, parseBudget } from "../../run/budget";
 import { ProgressReporter } from "../../run/progress";
-import { renderForReview } from "../../run/render-for-review";
+import { renderRunnableJobForReview } from "../../run/render-for-review";
 import { runStudy, type RunSummary } from "../../run/run-study";
-import { jobRecord, reviewConfig, runnableJob } from "../../run/runnable-job";
+import { jobRecord, runnableJob } from "../../run/runnable-job";
 import { parallelEvaluator, type ParallelEvaluator } from "../../run/parallel-evaluator";
 import { parallelNoiseWarnings, parallelStartNotes } from "../../run/parallel-noise-check";
 import { LIST_SEARCHER, ListSearcher, parseConfigList } from "../../run/list-searcher";
@@ -138,7 +138,7 @@ function runTarget(job: Job): RunTarget {
     objective: rj.objective,
     direction: rj.direction,
     preflight: () => void preflight(rj.target),
-    review: (c) => renderForReview(rj.target, rj.params)(reviewConfig(rj, c)),
+    review: renderRunnableJobForReview(rj),
     deterministic: rj.target.vm.deterministic,
   };
 }
