@@ -139,6 +139,8 @@ export async function discoverRuntime(opts: DiscoveryOptions = {}): Promise<Disc
   const target = {
     kernel: opts.kernel ? { path: opts.kernel, modules: opts.modules } : { package: opts.kernelPackage, modules: opts.modules },
     image: { packages: [], binaries: [] },
+    // only what buildImage reads: the kernel, the image and the guest's arch (discovery boots x86 guests)
+    vm: { arch: "x86" },
   } as unknown as TargetSpec;
   const image: BuiltImage = buildImage(target, { cacheDir, onNote: note });
   let accel: "kvm" | "tcg" = "tcg";
