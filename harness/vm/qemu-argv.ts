@@ -31,6 +31,18 @@ export function markerChannel(arch: QemuMachine["arch"]): "socket" | "console" {
   return arch === "riscv" ? "console" : "socket";
 }
 
+/** What both boards take alike: the clock, memory, CPUs and what to boot. */
+function guestArgs(m: QemuMachine): string[] {
+  return [
+    ...(m.icount ? ["-icount", "shift=3,sleep=off", "-rtc", "base=2024-01-01T00:00:00,clock=vm"] : []),
+    "-m", `${m.memoryMiB}M`,
+    "-smp", String(m.cpus),
+    "-kernel", m.kernel,
+    "-initrd", m.initrd,
+    "-append", m.append,
+  ];
+}
+
 export function qemuArgv(m: QemuMachine): { file: string; args: string[] } {
   if (m.icount && m.accel !== "tcg") throw new Error("-icount needs TCG; the caller must not ask for it with KVM");
   if (m.arch === "riscv") return riscvQemuArgv(m);
@@ -40,12 +52,7 @@ export function qemuArgv(m: QemuMachine): { file: string; args: string[] } {
     "-display", "none",
     "-accel", m.accel,
     ...(m.accel === "kvm" ? ["-cpu", "host"] : []),
-    ...(m.icount ? ["-icount", "shift=3,sleep=off", "-rtc", "base=2024-01-01T00:00:00,clock=vm"] : []),
-    "-m", `${m.memoryMiB}M`,
-    "-smp", String(m.cpus),
-    "-kernel", m.kernel,
-    "-initrd", m.initrd,
-    "-append", m.append,
+    ...guestArgs(m),
     // A guest reboot or early panic (panic=-1) ends QEMU instead of looping.
     "-no-reboot",
     // pvpanic makes a guest kernel panic end QEMU with status 1, so a panic is seen at once.
@@ -73,12 +80,7 @@ export function riscvQemuArgv(m: QemuMachine): { file: string; args: string[] } 
     "-machine", "virt",
     "-bios", "default",
     "-accel", m.accel,
-    ...(m.icount ? ["-icount", "shift=3,sleep=off", "-rtc", "base=2024-01-01T00:00:00,clock=vm"] : []),
-    "-m", `${m.memoryMiB}M`,
-    "-smp", String(m.cpus),
-    "-kernel", m.kernel,
-    "-initrd", m.initrd,
-    "-append", m.append,
+    ...guestArgs(m),
     "-no-reboot",
     "-chardev", "stdio,id=console,signal=off",
     "-serial", "chardev:console",
