@@ -12,6 +12,7 @@ import { test } from "node:test";
 import { bestEvaluation } from "../../harness/run/run-study";
 import { runnableJobFromText } from "../../harness/run/runnable-job";
 import { SqliteStudyStore } from "../../harness/store";
+import { writeStudy } from "./fixtures/write-study";
 import type { Config } from "../../lib/search/searcher";
 
 const root = join(import.meta.dirname, "../..");
@@ -88,21 +89,9 @@ for (const study of ["deeptune", "random"]) {
 
 const X86 = join(root, "harness/examples/linux-footprint.yaml");
 
-function writeStudy(file: string, jobText: string, jobPath: string, evaluations: Array<[Config, number | null]>): void {
-  const store = SqliteStudyStore.create(file, {
-    name: "x86-footprint-best", jobText, jobPath, job: {}, searcher: "random", seed: 1, repeats: 1,
-    budget: { iterations: evaluations.length }, objective: "footprint_kib", direction: "min", defaultConfig: evaluations[0]![0],
-  });
-  const session = store.beginSession(process.pid, "test");
-  evaluations.forEach(([config, value], seq) => {
-    store.markInFlight(seq, config, { session, isDefault: seq === 0 });
-    store.recordResult(seq, {
-      outcome: value === null ? { ok: false, phase: "build" } : { ok: true, value },
-      metrics: {}, repeats: [], paramStatus: {}, timings: {}, logExcerpt: "", provenance: {},
-    });
-  });
-  store.endSession(session, "done");
-  store.close();
+/** An x86 footprint study of `jobText` (the first configuration is the default; null = failed build). */
+function writeFootprintStudy(file: string, jobText: string, jobPath: string, evaluations: Array<[Config, number | null]>): void {
+  writeStudy(file, { name: "x86-footprint-best", jobText, jobPath, objective: "footprint_kib", direction: "min", evaluations });
 }
 
 const x86Default: Config = { LOG_BUF_SHIFT: 17, KALLSYMS: "y", PRINTK_TIME: "y", AIO: "y", EPOLL: "y", SIGNALFD: "y", TIMERFD: "y", EVENTFD: "y" };
@@ -112,7 +101,7 @@ test("best on an x86 compile-time study written through the store API shows the 
   try {
     const file = join(dir, "s.sqlite");
     const bestConfig = { ...x86Default, LOG_BUF_SHIFT: 12, AIO: "n", EVENTFD: "n" };
-    writeStudy(file, readFileSync(X86, "utf8"), X86, [
+    writeFootprintStudy(file, readFileSync(X86, "utf8"), X86, [
       [x86Default, 20000],
       [{ ...x86Default, EPOLL: "n" }, null], // a failed build is never the best
       [bestConfig, 19000],
@@ -144,7 +133,7 @@ test("best on a compile-time study whose default is the best says that no compil
   const dir = mkdtempSync(join(tmpdir(), "wf-best-x86-"));
   try {
     const file = join(dir, "s.sqlite");
-    writeStudy(file, readFileSync(X86, "utf8"), X86, [[x86Default, 18000], [{ ...x86Default, AIO: "n" }, 18500]]);
+    writeFootprintStudy(file, readFileSync(X86, "utf8"), X86, [[x86Default, 18000], [{ ...x86Default, AIO: "n" }, 18500]]);
     const r = best(file);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(section(r.stdout, "Kconfig fragment"), "(no compile-time option differs from the default)");
@@ -167,7 +156,7 @@ test("best on an x86 study varying compile-time and runtime parameters shows bot
       .replace(eventfd, `${eventfd}\n  - { name: vm.swappiness, phase: runtime, type: integer, min: 0, max: 100, default: 60 }`);
     assert.notEqual(jobText, example);
     const def = { ...x86Default, "vm.swappiness": 60 };
-    writeStudy(file, jobText, join(dir, "job.yaml"), [[def, 20000], [{ ...def, PRINTK_TIME: "n", "vm.swappiness": 10 }, 19000]]);
+    writeFootprintStudy(file, jobText, join(dir, "job.yaml"), [[def, 20000], [{ ...def, PRINTK_TIME: "n", "vm.swappiness": 10 }, 19000]]);
     const r = best(file);
     assert.equal(r.status, 0, r.stderr);
     const kc = section(r.stdout, "Kconfig fragment");

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { SqliteStudyStore } from "../../harness/store";
+import { writeStudy } from "../run/fixtures/write-study";
 import type { Config } from "../../lib/search/searcher";
 import { makeMiniCheckout } from "./mini-checkout";
 
@@ -26,21 +27,8 @@ const wayfinder = (args: string[], checkout = "", timeout = 60_000) =>
 const best = (...args: string[]) => wayfinder(["best", ...args]);
 
 /** A study of `jobText` whose evaluations measured the given values (the first configuration is the default; null = failed). */
-function writeStudy(file: string, jobText: string, jobPath: string, evaluations: Array<[Config, number | null]>, objective = "throughput"): void {
-  const store = SqliteStudyStore.create(file, {
-    name: "uk-best", jobText, jobPath, job: {}, searcher: "random", seed: 1, repeats: 1,
-    budget: { iterations: evaluations.length }, objective, direction: "max", defaultConfig: evaluations[0]![0],
-  });
-  const session = store.beginSession(process.pid, "test");
-  evaluations.forEach(([config, value], seq) => {
-    store.markInFlight(seq, config, { session, isDefault: seq === 0 });
-    store.recordResult(seq, {
-      outcome: value === null ? { ok: false, phase: "build" } : { ok: true, value },
-      metrics: {}, repeats: [], paramStatus: {}, timings: {}, logExcerpt: "", provenance: {},
-    });
-  });
-  store.endSession(session, "done");
-  store.close();
+function writeUnikraftStudy(file: string, jobText: string, jobPath: string, evaluations: Array<[Config, number | null]>, objective = "throughput"): void {
+  writeStudy(file, { name: "uk-best", jobText, jobPath, objective, direction: "max", evaluations });
 }
 
 /** The text of one "## heading" section of the report, up to the next heading. */
@@ -65,7 +53,7 @@ test("best on a study of the Unikraft nginx example shows the Kconfig fragment, 
     // option that only exists then), lowers lwIP's connection count, and changes an nginx.conf value and
     // the client's connection count.
     const bestConfig = { ...nginxDefault, ALLOCATOR: "tlsf", LIBTLSF_TLSF_LOG2_SLI: 6, LWIP_NUM_TCPCON: 16, KEEPALIVE_TIMEOUT: 300, NUM_PARALLEL_CONNS: 10 };
-    writeStudy(file, readFileSync(NGINX, "utf8"), NGINX, [
+    writeUnikraftStudy(file, readFileSync(NGINX, "utf8"), NGINX, [
       [nginxDefault, 1000],
       [{ ...nginxDefault, LWIP_POOLS: "y" }, null],
       [bestConfig, 1500],
@@ -144,7 +132,7 @@ test("best on a Unikraft study shows boot arguments that differ, under the Kconf
   try {
     const file = join(dir, "s.sqlite");
     const def = { MAXCLIENTS: 1000, TCP_CONNS: 64, UKDEBUG_PRINTK_LEVEL: "info" };
-    writeStudy(file, REDIS_JOB, join(dir, "uk-redis.yaml"), [[def, 50_000], [{ MAXCLIENTS: 100, TCP_CONNS: 16, UKDEBUG_PRINTK_LEVEL: "crit" }, 55_000]], "throughput-get");
+    writeUnikraftStudy(file, REDIS_JOB, join(dir, "uk-redis.yaml"), [[def, 50_000], [{ MAXCLIENTS: 100, TCP_CONNS: 16, UKDEBUG_PRINTK_LEVEL: "crit" }, 55_000]], "throughput-get");
     const r = best(file);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(section(r.stdout, "Kconfig fragment"), [
