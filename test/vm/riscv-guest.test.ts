@@ -18,6 +18,7 @@ import { buildRiscvInit, riscvInitramfs, RISCV_CC } from "../../harness/vm/riscv
 import { DEFAULT_MEMINFO_FIELDS, meminfoMetricName, riscvInitSource } from "../../harness/vm/riscv-init-source";
 import { validateTarget } from "../../harness/vm/validate-target";
 import { WayfinderError } from "../../lib/errors";
+import { validationProblem } from "./validation-problem";
 
 const machine: QemuMachine = {
   qemu: "qemu-system-riscv64", accel: "tcg", icount: false, memoryMiB: 256, cpus: 1,
@@ -126,15 +127,7 @@ test("the init cross-compiles into a static riscv64 executable, cached by its so
 const metrics = [{ name: "footprint_kib", pattern: "footprint_kib (\\d+)" }];
 const riscv = { vm: { arch: "riscv" }, benchmark: { metrics } };
 
-function problem(raw: unknown, opts: Parameters<typeof validateTarget>[1] = {}): string {
-  try {
-    validateTarget(raw, opts);
-  } catch (e) {
-    assert.ok(e instanceof WayfinderError, String(e));
-    return e.message;
-  }
-  assert.fail("expected a WayfinderError");
-}
+const problem = validationProblem;
 
 test("riscv targets: what needs a shell or packages is refused naming the field and what is valid", () => {
   const t = validateTarget(riscv);

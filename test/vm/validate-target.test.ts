@@ -6,6 +6,7 @@ import { loadJob } from "../../harness/jobs/job";
 import { validateTarget } from "../../harness/vm/validate-target";
 import { preflight, findQemu } from "../../harness/vm/preflight";
 import { WayfinderError } from "../../lib/errors";
+import { validationProblem } from "./validation-problem";
 
 const minimal = { benchmark: { run: "true", metrics: [{ name: "score", pattern: "score=([0-9]+)" }] } };
 
@@ -18,15 +19,7 @@ test("defaults are filled in for a minimal section", () => {
   assert.equal(t.timeouts.totalS, 600);
 });
 
-function problem(raw: unknown, opts: Parameters<typeof validateTarget>[1] = {}): string {
-  try {
-    validateTarget(raw, opts);
-  } catch (e) {
-    assert.ok(e instanceof WayfinderError, String(e));
-    return e.message;
-  }
-  assert.fail("expected a WayfinderError");
-}
+const problem = validationProblem;
 
 test("malformed sections: each error names the field, the bad value and what is valid", () => {
   assert.match(problem({ ...minimal, vm: { memoryMiB: "lots" } }), /^target\.vm\.memoryMiB: expected an integer from 64 to 65536, got "lots"/);
