@@ -173,16 +173,9 @@ export function forestBenchmark(options: {
 }
 
 /** The agreement figures of a benchmark from its runs (pure; the benchmark above produces the runs). */
-export function summariseForestBenchmark(r: {
-  rows: number;
-  columns: number;
-  trees: number;
-  ours: ForestRun[];
-  oursOther: ForestRun[];
-  sklearn: ForestRun[];
-  sklearnOther: ForestRun[];
-  float32MergedColumns: string[];
-}): ForestBenchmark {
+export function summariseForestBenchmark(
+  r: Pick<ForestBenchmark, "rows" | "columns" | "trees" | "ours" | "oursOther" | "sklearn" | "sklearnOther" | "float32MergedColumns">,
+): ForestBenchmark {
   const maps = (runs: ForestRun[]) => runs.map((x) => x.importances);
   const meanOurs = meanImportances(maps(r.ours));
   const meanSk = meanImportances(maps(r.sklearn));

@@ -14,19 +14,13 @@ import { runnableJobFromText } from "../../harness/run/runnable-job";
 import { SqliteStudyStore } from "../../harness/store";
 import { writeStudy } from "./fixtures/write-study";
 import type { Config } from "../../lib/search/searcher";
+import { reportSection } from "./fixtures/report-section";
 
 const root = join(import.meta.dirname, "../..");
 const best = (...args: string[]) =>
   spawnSync(process.execPath, [join(root, "bin/wayfinder.js"), "best", ...args], { encoding: "utf8", timeout: 60_000, cwd: root });
 
-/** The text of one "## heading" section of the report (heading matched by prefix), up to the next heading. */
-function section(report: string, heading: string): string {
-  const start = report.indexOf(`## ${heading}`);
-  assert.ok(start >= 0, `no section "## ${heading}" in:\n${report}`);
-  const body = report.slice(report.indexOf("\n", start) + 1);
-  const end = body.search(/^## /m);
-  return (end < 0 ? body : body.slice(0, end)).trimEnd();
-}
+const section = reportSection;
 
 /** How .config spells a value of symbol `sym`, written independently of the harness's renderer. */
 function dotConfigLine(sym: string, value: unknown): string {

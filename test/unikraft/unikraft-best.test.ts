@@ -13,6 +13,7 @@ import { SqliteStudyStore } from "../../harness/store";
 import { writeStudy } from "../run/fixtures/write-study";
 import type { Config } from "../../lib/search/searcher";
 import { makeMiniCheckout } from "./mini-checkout";
+import { reportSection } from "../run/fixtures/report-section";
 
 const root = join(import.meta.dirname, "../..");
 const NGINX = join(root, "harness/examples/unikraft-nginx.yaml");
@@ -31,14 +32,7 @@ function writeUnikraftStudy(file: string, jobText: string, jobPath: string, eval
   writeStudy(file, { name: "uk-best", jobText, jobPath, objective, direction: "max", evaluations });
 }
 
-/** The text of one "## heading" section of the report, up to the next heading. */
-function section(report: string, heading: string): string {
-  const start = report.indexOf(`## ${heading}`);
-  assert.ok(start >= 0, `no section "## ${heading}" in:\n${report}`);
-  const body = report.slice(report.indexOf("\n", start) + 1);
-  const end = body.search(/^## /m);
-  return (end < 0 ? body : body.slice(0, end)).trimEnd();
-}
+const section = reportSection;
 
 const nginxDefault: Config = {
   LWIP_NUM_TCPCON: 64, LWIP_NUM_TCPLISTENERS: 64, LWIP_UKNETDEV_POLLONLY: "n", LWIP_POOLS: "n", LWIP_TCP_SND_BUF: 1048576,
