@@ -5,12 +5,16 @@
  * larger-is-better (negated for objectives to minimise) and taken as a log when every value is
  * positive and spans more than a factor of two (latencies with a heavy tail), then z-scored; so a model
  * trained on a throughput can start a latency search (transfer learning) and vice versa.
+ * Beside the network sits an optional sparse linear crash model (sparse-crash-model.ts); the crash
+ * probability is a mixture of the two, weighted by `crashMix`. It is saved, loaded and transferred with
+ * the network.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Direction } from "../datasets/types";
 import { fail, quote } from "../errors";
 import { DeepTuneNetwork, type NetworkConfig, type Predictions } from "./deeptune-network";
 import { loadModelDirectory, saveModelDirectory } from "./model-directory";
+import { SparseCrashModel, type SparseCrashState } from "./sparse-crash-model";
 
 export interface TargetTransform {
   direction: Direction;
@@ -20,6 +24,10 @@ export interface TargetTransform {
 }
 
 export interface ModelPredictions extends Predictions {
+  /** The network's own crash probability (crashProbability mixes it with the sparse model's). */
+  networkCrashProbability: Float32Array;
+  /** The sparse crash model's, or null when there is none or it has not been fitted yet. */
+  sparseCrashProbability: Float32Array | null;
   /** Predicted performance in the objective's own units. */
   value: Float64Array;
   /** Predicted goodness (standardised, larger is better). */
@@ -37,6 +45,13 @@ export interface TrainingSet {
 
 export class DeepTuneModel {
   target: TargetTransform;
+  /** Null when the sparse crash model is off (crashL1 = 0) or the model was saved without one. */
+  sparseCrash: SparseCrashModel | null = null;
+  /**
+   * Weight of the network in the crash-probability mixture (the sparse model gets 1 - crashMix). The
+   * searcher sets it from each model's log-loss on its recent picks; 0.5 until then.
+   */
+  crashMix = 0.5;
 
   constructor(
     readonly network: DeepTuneNetwork,
@@ -49,8 +64,11 @@ export class DeepTuneModel {
     this.target = { direction, log: false, center: 0, scale: 1 };
   }
 
-  static create(config: Omit<NetworkConfig, "inputDim">, columns: readonly string[], columnParameters: readonly string[], direction: Direction): DeepTuneModel {
-    return new DeepTuneModel(DeepTuneNetwork.create({ ...config, inputDim: columns.length }), columns, columnParameters, direction);
+  /** `crashL1` > 0 adds a sparse crash model with that total L1 penalty (0: the network alone). */
+  static create(config: Omit<NetworkConfig, "inputDim">, columns: readonly string[], columnParameters: readonly string[], direction: Direction, crashL1 = 0): DeepTuneModel {
+    const m = new DeepTuneModel(DeepTuneNetwork.create({ ...config, inputDim: columns.length }), columns, columnParameters, direction);
+    if (crashL1 > 0) m.sparseCrash = new SparseCrashModel(columns.length, crashL1);
+    return m;
   }
 
   /** Re-fit the target transform to the non-crashed measurements seen so far. */
@@ -87,6 +105,7 @@ export class DeepTuneModel {
     this.fitTarget(data.values, data.crashed);
     const y = new Float32Array(data.rows);
     for (let i = 0; i < data.rows; i++) y[i] = data.crashed[i] ? 0 : this.toGoodness(data.values[i]);
+    this.sparseCrash?.fit(data.x, data.rows, data.crashed);
     return this.network.update({ x: data.x, rows: data.rows, crashed: data.crashed, y }, steps, batchSize, mustInclude);
   }
 
@@ -94,7 +113,15 @@ export class DeepTuneModel {
     const p = this.network.predict(x, rows, batchSize);
     const value = new Float64Array(rows);
     for (let i = 0; i < rows; i++) value[i] = this.fromGoodness(p.mean[i]);
-    return { ...p, goodness: p.mean, value };
+    const networkCrashProbability = p.crashProbability;
+    let crashProbability = networkCrashProbability;
+    let sparseCrashProbability: Float32Array | null = null;
+    if (this.sparseCrash?.fitted) {
+      sparseCrashProbability = this.sparseCrash.probability(x, rows);
+      crashProbability = new Float32Array(rows);
+      for (let i = 0; i < rows; i++) crashProbability[i] = this.crashMix * networkCrashProbability[i] + (1 - this.crashMix) * sparseCrashProbability[i];
+    }
+    return { ...p, crashProbability, networkCrashProbability, sparseCrashProbability, goodness: p.mean, value };
   }
 
   save(dir: string): void {
@@ -106,6 +133,7 @@ export class DeepTuneModel {
       columnParameters: this.columnParameters,
       parameterNames: [...new Set(this.columnParameters)],
       target: this.target,
+      ...(this.sparseCrash ? { sparseCrash: { l1: this.sparseCrash.l1, ...this.sparseCrash.state() } } : {}),
     });
   }
 
@@ -123,6 +151,12 @@ export class DeepTuneModel {
     if (target.direction !== "max" && target.direction !== "min") fail(`${where}: target.direction ${quote(target.direction)} is not max or min`);
     const m = new DeepTuneModel(DeepTuneNetwork.fromModel({ ...net, inputDim }, model), columns, params, target.direction);
     m.target = target;
+    const sparse = metadata.sparseCrash as (SparseCrashState & { l1: number }) | undefined;
+    if (sparse !== undefined) {
+      if (!sparse || !(sparse.l1 > 0)) fail(`${where}: sparseCrash.l1 must be a number > 0, got ${quote(sparse?.l1)}`);
+      m.sparseCrash = new SparseCrashModel(columns.length, sparse.l1);
+      m.sparseCrash.restore(sparse, undefined, `${where}: sparseCrash`);
+    }
     return m;
   }
 
@@ -132,10 +166,10 @@ export class DeepTuneModel {
    * copied only for columns with the same name in both; new columns keep their fresh initialisation.
    * Returns the model and how many columns were matched.
    */
-  transferTo(columns: readonly string[], columnParameters: readonly string[], direction: Direction, seed: number): { model: DeepTuneModel; matched: number } {
+  transferTo(columns: readonly string[], columnParameters: readonly string[], direction: Direction, seed: number, crashL1 = 0): { model: DeepTuneModel; matched: number } {
     const { inputDim: _unused, ...config } = this.network.config;
     void _unused;
-    const fresh = DeepTuneModel.create({ ...config, seed }, columns, columnParameters, direction);
+    const fresh = DeepTuneModel.create({ ...config, seed }, columns, columnParameters, direction, crashL1);
     const srcIndex = new Map(this.columns.map((c, i) => [c, i]));
     const mapping = columns.map((c) => srcIndex.get(c) ?? -1);
     const matched = mapping.filter((i) => i >= 0).length;
@@ -170,6 +204,11 @@ export class DeepTuneModel {
       next.forEach((t) => t.dispose());
     }
     fresh.network.anchorAtCurrentWeights(mapping.map((i) => i >= 0));
+    // The sparse crash model's weights travel by column name too, anchored the same way.
+    if (fresh.sparseCrash && this.sparseCrash) {
+      fresh.sparseCrash.restore(this.sparseCrash.state(), mapping);
+      fresh.sparseCrash.anchorAtCurrentWeights(mapping.map((i) => i >= 0));
+    }
     fresh.target = { ...this.target, direction };
     return { model: fresh, matched };
   }

@@ -28,6 +28,14 @@ import { scoreCandidates } from "./score-candidates";
 const LIVE_REFRESH = 0.1;
 /** Candidate rows per block when measuring distances to the history (see nearestToHistory). */
 const DISTANCE_BLOCK = 256;
+/** Outcomes of its own picks over which the two crash models' log-loss is compared (see crashMix). */
+const CRASH_MIX_WINDOW = 40;
+
+/** Log-loss of a crash probability for an outcome, clipped so one confident miss cannot dominate. */
+function logLoss(p: number, crashed: boolean): number {
+  const q = Math.min(1 - 1e-3, Math.max(1e-3, crashed ? p : 1 - p));
+  return -Math.log(q);
+}
 
 /** Fold one row into each candidate's squared per-column distance to its nearest evaluated row. */
 function updateNearest(x: Float32Array, rows: number, d: number, row: Float32Array, nearest: Float64Array): void {
@@ -84,6 +92,10 @@ export class DeepTuneSearcher implements Searcher {
   private readonly poolNearest: Float64Array | null;
   // Live: the rolling candidate pool (see livePool).
   private live: { configs: Config[]; keys: string[]; x: Float32Array; nearest: Float64Array } | null = null;
+  // Crash probabilities (network, sparse model) predicted for each pending pick, and the log-losses
+  // of both on the last CRASH_MIX_WINDOW outcomes of picks (prequential: scored before training on them).
+  private pickPredictions = new Map<string, [number, number]>();
+  private crashLosses: [number, number][] = [];
 
   private constructor(options: SearcherOptions, settings: DeepTuneSettings) {
     this.direction = options.direction;
@@ -117,7 +129,7 @@ export class DeepTuneSearcher implements Searcher {
     if (settings.transferFrom) {
       const source = await DeepTuneModel.load(settings.transferFrom);
       try {
-        const { model, matched } = source.transferTo(s.encoder.columns, s.encoder.columnParameters, s.direction, options.seed);
+        const { model, matched } = source.transferTo(s.encoder.columns, s.encoder.columnParameters, s.direction, options.seed, settings.crashL1);
         // The source's hyperparameters travel with its weights; our gamma/dropout settings still apply to scoring.
         s.model = model;
         s.model.network.setGamma(settings.gamma);
@@ -139,7 +151,7 @@ export class DeepTuneSearcher implements Searcher {
       const s = this.settings;
       this.model = DeepTuneModel.create(
         networkSettings(s, this.rng.uint32() & 0x7fffffff),
-        this.encoder.columns, this.encoder.columnParameters, this.direction);
+        this.encoder.columns, this.encoder.columnParameters, this.direction, s.crashL1);
     }
     return this.model;
   }
@@ -161,6 +173,13 @@ export class DeepTuneSearcher implements Searcher {
   async tell(observations: Observation[]): Promise<void> {
     if (this.disposed) fail("searcher deeptune: tell() after dispose()");
     for (const o of observations) {
+      const key = this.candidates.key(o.config);
+      const predicted = this.pickPredictions.get(key);
+      if (predicted) {
+        this.pickPredictions.delete(key);
+        this.crashLosses.push([logLoss(predicted[0], !o.outcome.ok), logLoss(predicted[1], !o.outcome.ok)]);
+        if (this.crashLosses.length > CRASH_MIX_WINDOW) this.crashLosses.shift();
+      }
       this.candidates.take(o.config);
       this.sampler?.exclude(o.config);
       this.grow();
@@ -187,12 +206,28 @@ export class DeepTuneSearcher implements Searcher {
     if (this.n === 0) return;
     const t0 = performance.now();
     const model = this.ensureModel();
+    model.crashMix = this.crashMix();
     const steps = this.trained ? this.settings.steps : Math.max(this.settings.initialSteps, this.settings.steps);
     model.train({ x: this.hx.subarray(0, this.n * this.width), rows: this.n, crashed: this.hCrashed.subarray(0, this.n), values: this.hValues.subarray(0, this.n) },
       steps, this.settings.batchSize, this.fresh.slice(-this.settings.batchSize));
     this.trained = true;
     this.fresh = [];
     this.lastTimings.update = (performance.now() - t0) / 1000;
+  }
+
+  /**
+   * The network's weight in the crash mixture: Bayesian model averaging over the two crash models with
+   * the likelihood of the recent outcomes of picks, w = 1 / (1 + exp(L_network - L_sparse)), L the summed
+   * log-loss over the window. A model that keeps being surprised by crashes loses its say; the window lets
+   * the network take over once it has learnt more than the linear model can.
+   */
+  private crashMix(): number {
+    let net = 0, sparse = 0;
+    for (const [a, b] of this.crashLosses) {
+      net += a;
+      sparse += b;
+    }
+    return 1 / (1 + Math.exp(Math.min(50, Math.max(-50, net - sparse))));
   }
 
   private randomPicks(k: number): Config[] {
@@ -349,6 +384,8 @@ export class DeepTuneSearcher implements Searcher {
       if (best < 0) break;
       chosen.add(best);
       picks.push(cand.configs[best]);
+      if (pred.sparseCrashProbability)
+        this.pickPredictions.set(this.candidates.key(cand.configs[best]), [pred.networkCrashProbability[best], pred.sparseCrashProbability[best]]);
       if (picks.length < k) {
         // Treat the pick as evaluated for the distance term of the next pick in this batch.
         updateNearest(cand.x, m, d, cand.x.subarray(best * d, best * d + d), nearest);

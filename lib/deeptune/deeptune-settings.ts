@@ -23,6 +23,11 @@ export interface DeepTuneSettings {
   crashKeep: number;
   /** The crash filter never keeps fewer than this share of the candidates (the safest ones). */
   minKeep: number;
+  /**
+   * Total L1 penalty of the sparse crash model beside the network (sparse-crash-model.ts; liblinear's
+   * 1 / C); 0 turns it off and leaves crash prediction to the network alone.
+   */
+  crashL1: number;
   /** Widths of the dense layers. */
   hidden: number[];
   dropout: number;
@@ -56,6 +61,9 @@ export const DEEPTUNE_DEFAULTS: DeepTuneSettings = {
   crashCap: 0.2,
   crashKeep: 0.15,
   minKeep: 0.1,
+  // C = 0.25 in scikit-learn's terms: on random rows of the redis, hpc and sqlite pools C = 0.2-0.3 gave
+  // the safest picks after 50-100 rows; C = 1 and 3 chose more spurious columns (sparse-crash-model.ts).
+  crashL1: 4,
   hidden: [64, 64],
   dropout: 0.1,
   rbfUnits: 32,
@@ -78,6 +86,7 @@ export const DEEPTUNE_SETTING_HELP: Record<string, string> = {
   crashCap: `drop candidates whose crash probability exceeds this, in (0, 1] (default ${DEEPTUNE_DEFAULTS.crashCap})`,
   crashKeep: `keep only this share of candidates with the lowest crash probability, in (0, 1] (default ${DEEPTUNE_DEFAULTS.crashKeep})`,
   minKeep: `the crash filter keeps at least this share of candidates, the safest ones, in (0, 1] (default ${DEEPTUNE_DEFAULTS.minKeep})`,
+  crashL1: `L1 penalty of the sparse crash model beside the network, >= 0; 0 = network alone (default ${DEEPTUNE_DEFAULTS.crashL1})`,
   hidden: `dense layer widths, comma-separated (default ${DEEPTUNE_DEFAULTS.hidden.join(",")})`,
   dropout: `dropout rate in [0, 1) (default ${DEEPTUNE_DEFAULTS.dropout})`,
   rbfUnits: `centroids per RBF layer (default ${DEEPTUNE_DEFAULTS.rbfUnits})`,
@@ -124,6 +133,7 @@ export function validateSettings(s: DeepTuneSettings): DeepTuneSettings {
   if (!(s.learningRate > 0)) bad("learningRate", s.learningRate, "a number > 0");
   if (!(s.weightDecay >= 0)) bad("weightDecay", s.weightDecay, "a number >= 0");
   if (!(s.wideDecay >= 0)) bad("wideDecay", s.wideDecay, "a number >= 0");
+  if (!(s.crashL1 >= 0) || !Number.isFinite(s.crashL1)) bad("crashL1", s.crashL1, "a number >= 0 (0 turns the sparse crash model off)");
   for (const k of ["rbfUnits", "latentDim", "batchSize", "poolSize"] as const)
     if (!Number.isInteger(s[k]) || s[k] < 1) bad(k, s[k], "an integer >= 1");
   for (const k of ["initialSteps", "steps", "initial"] as const)
@@ -143,6 +153,7 @@ export function readSettings(options: SearcherOptions): DeepTuneSettings {
     crashCap: n("crashCap"),
     crashKeep: n("crashKeep"),
     minKeep: n("minKeep"),
+    crashL1: n("crashL1"),
     hidden: options.settings?.hidden === undefined ? d.hidden : parseHidden(options.settings.hidden),
     dropout: n("dropout"),
     rbfUnits: n("rbfUnits", { integer: true, min: 1 }),
