@@ -221,6 +221,12 @@ export class DeepTuneSearcher implements Searcher {
    * log-loss over the window. A model that keeps being surprised by crashes loses its say; the window lets
    * the network take over once it has learnt more than the linear model can.
    */
+  /** The crash mixture's current weights and how many outcomes of picks they rest on (for reports). */
+  get crashMixture(): { network: number; sparse: number; outcomes: number } {
+    const network = this.crashMix();
+    return { network, sparse: 1 - network, outcomes: this.crashLosses.length };
+  }
+
   private crashMix(): number {
     let net = 0, sparse = 0;
     for (const [a, b] of this.crashLosses) {

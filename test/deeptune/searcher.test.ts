@@ -9,6 +9,7 @@ import { createSpace } from "../../lib/space/space";
 import { WayfinderError } from "../../lib/errors";
 import { DeepTuneSearcher } from "../../lib/deeptune/deeptune-searcher";
 import { searcherContract, contractSpace, contractObjective } from "../search/contract";
+import { Rng } from "../../lib/random";
 
 // Small and quick: the contract is about behaviour, not prediction quality.
 const quick = { hidden: "16", poolSize: 200, initialSteps: 10, steps: 2, initial: 5 };
@@ -81,6 +82,49 @@ test("replay on a toy pool: learns the crash region and the optimum; a saved mod
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/**
+ * The Linux pools' crash shape: one 0/1 parameter (SAFE) decides whether a configuration can crash at
+ * all (never when set, half the time otherwise), beside 80 irrelevant parameters; performance is noise.
+ */
+function sparseCrashPool() {
+  const params = [
+    { name: "SAFE", phase: "runtime" as const, type: "boolean" as const },
+    ...Array.from({ length: 80 }, (_, j) => ({ name: `N${j}`, phase: "runtime" as const, type: "integer" as const, min: 0, max: 999 })),
+  ];
+  const space = createSpace(params);
+  const rng = new Rng(17);
+  const pool: Config[] = [];
+  const outcomes = new Map<string, Observation["outcome"]>();
+  for (let i = 0; i < 1500; i++) {
+    const c: Config = { SAFE: rng.next() < 0.5 ? "y" : "n" };
+    for (let j = 0; j < 80; j++) c[`N${j}`] = rng.int(0, 999);
+    pool.push(c);
+    outcomes.set(space.key(c), c.SAFE === "y" || rng.next() < 0.5 ? { ok: true, value: 100 + rng.normal() } : { ok: false, phase: "benchmark" });
+  }
+  return { space, pool, outcome: (c: Config) => outcomes.get(space.key(c))! };
+}
+
+test("crashes that hinge on one parameter among many: the sparse crash model gets the say and the search stops crashing sooner", async () => {
+  const { space, pool, outcome } = sparseCrashPool();
+  const settings = { hidden: "32", poolSize: 800, initialSteps: 40, steps: 8, initial: 10 };
+  const crashesAfter = async (extra: Record<string, unknown>) => {
+    const s = (await createSearcher("deeptune", { space, direction: "max", seed: 3, pool, settings: { ...settings, ...extra } })) as DeepTuneSearcher;
+    await run(s, outcome, 40);
+    const late = await run(s, outcome, 40);
+    const mixture = s.crashMixture;
+    s.dispose();
+    return { crashes: late.crashes, mixture };
+  };
+  const withSparse = await crashesAfter({});
+  const networkOnly = await crashesAfter({ crashL1: 0 });
+  // The mixture rests on the picks' outcomes and favours the model that predicted them better.
+  assert.equal(withSparse.mixture.outcomes, 40);
+  assert.ok(withSparse.mixture.sparse > 0.5, `sparse model's weight ${withSparse.mixture.sparse}`);
+  assert.equal(networkOnly.mixture.outcomes, 0, "no sparse model, no mixture");
+  assert.ok(withSparse.crashes < networkOnly.crashes, `iterations 41-80 crashed ${withSparse.crashes} times with the sparse model, ${networkOnly.crashes} without`);
+  assert.ok(withSparse.crashes <= 4, `iterations 41-80 crashed ${withSparse.crashes} times (a quarter of the pool crashes)`);
 });
 
 test("an all-crash history still yields distinct suggestions, and batch picks are spread out", async () => {
