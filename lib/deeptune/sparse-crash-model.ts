@@ -24,9 +24,14 @@
  */
 import { fail } from "../errors";
 
-/** FISTA iterations of a cold fit, and of a warm-started one. */
+/** FISTA iterations of a cold fit, and at most of a warm-started one. */
 const COLD_ITERATIONS = 300;
 const WARM_ITERATIONS = 40;
+/**
+ * A fit stops early once no weight moved by more than this in an iteration: after one new row the warm
+ * start is nearly optimal, and each iteration costs two passes over the history (0.3 s for 40 at 2000 rows).
+ */
+const TOLERANCE = 1e-5;
 
 export interface SparseCrashState {
   weights: number[];
@@ -106,6 +111,9 @@ export class SparseCrashModel {
         this.w[j] = a + (v > lambda ? v - lambda : v < -lambda ? v + lambda : 0);
       }
       this.b = yb - (step * gb) / rows;
+      let moved = Math.abs(this.b - prevB);
+      for (let j = 0; j < d; j++) moved = Math.max(moved, Math.abs(this.w[j] - prevW[j]));
+      if (moved < TOLERANCE) break;
       const tNext = (1 + Math.sqrt(1 + 4 * t * t)) / 2;
       const m = (t - 1) / tNext;
       for (let j = 0; j < d; j++) yw[j] = this.w[j] + m * (this.w[j] - prevW[j]);
