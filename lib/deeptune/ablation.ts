@@ -1,11 +1,14 @@
 /**
- * The alpha x gamma ablation: DeepTune replays every pool for every (alpha, gamma) cell over several
+ * The alpha x gamma (x beta) ablation: DeepTune replays every pool for every (alpha, gamma, beta) cell over several
  * seeds and records, per cell, the mean best value after `checkpoint` iterations, the mean normalised
  * regret there (|pool best - best found| / |pool best - pool median|, 0 = found the best) and the mean
  * crash rate. The result is plain JSON so the notebook (notebooks/ablation-alpha-gamma.ipynb) can draw
- * heatmaps from a committed file without re-running anything.
+ * heatmaps from a committed file without re-running anything. beta (how much the acquisition weighs
+ * exploration against predicted performance; 1 is the paper's score alone) is a third, optional axis:
+ * a file without `betas` holds the default beta only.
  */
 import { fail } from "../errors";
+import { DEEPTUNE_DEFAULTS } from "./deeptune-settings";
 import { replay } from "../search/replay";
 import { scoreRun } from "../search/replay-metrics";
 import type { ReplayPool } from "../search/replay-pool";
@@ -14,6 +17,7 @@ export interface AblationCell {
   pool: string;
   alpha: number;
   gamma: number;
+  beta: number;
   seeds: number;
   bestAt: number;
   regret: number;
@@ -30,6 +34,7 @@ export interface AblationResult {
   checkpoint: number;
   alphas: number[];
   gammas: number[];
+  betas: number[];
   seeds: number;
   pools: { name: string; best: number; median: number; direction: string }[];
   cells: AblationCell[];
@@ -39,6 +44,8 @@ export interface AblationPlan {
   pools: { name: string; pool: ReplayPool }[];
   alphas: number[];
   gammas: number[];
+  /** Default: DeepTune's default beta only. */
+  betas?: number[];
   seeds: number;
   budget: number;
   /** Iteration at which best and regret are read (default min(100, budget)). */
@@ -51,16 +58,18 @@ export interface AblationPlan {
 export async function runAblation(plan: AblationPlan): Promise<AblationResult> {
   for (const a of plan.alphas) if (!(a >= 0 && a <= 1)) fail(`alpha ${a} is outside [0, 1]`);
   for (const g of plan.gammas) if (!(g > 0)) fail(`gamma ${g} must be > 0`);
+  const betas = plan.betas ?? [DEEPTUNE_DEFAULTS.beta];
+  for (const b of betas) if (!(b >= 0 && b <= 1)) fail(`beta ${b} is outside [0, 1]`);
   const checkpoint = plan.checkpoint ?? Math.min(100, plan.budget);
   if (checkpoint > plan.budget) fail(`checkpoint ${checkpoint} is beyond the budget ${plan.budget}`);
   const cells: AblationCell[] = [];
   for (const { name, pool } of plan.pools) {
     const stats = { best: pool.best, median: pool.median, direction: pool.direction };
-    for (const alpha of plan.alphas) {
+    for (const beta of betas) for (const alpha of plan.alphas) {
       for (const gamma of plan.gammas) {
         const best: number[] = [], regret: number[] = [], crash: number[] = [], asks: number[] = [];
         for (let seed = 1; seed <= plan.seeds; seed++) {
-          const run = await replay(pool, { searcher: "deeptune", budget: plan.budget, seed, settings: { ...plan.settings, alpha, gamma } });
+          const run = await replay(pool, { searcher: "deeptune", budget: plan.budget, seed, settings: { ...plan.settings, alpha, gamma, beta } });
           const s = scoreRun(run.values, stats, [checkpoint]);
           const b = s.bestAt[checkpoint];
           best.push(b ?? NaN);
@@ -70,7 +79,7 @@ export async function runAblation(plan: AblationPlan): Promise<AblationResult> {
         }
         const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
         asks.sort((x, y) => x - y);
-        const cell = { pool: name, alpha, gamma, seeds: plan.seeds, bestAt: mean(best), regret: mean(regret), crashRate: mean(crash), askSeconds: asks[asks.length >> 1] ?? 0 };
+        const cell = { pool: name, alpha, gamma, beta, seeds: plan.seeds, bestAt: mean(best), regret: mean(regret), crashRate: mean(crash), askSeconds: asks[asks.length >> 1] ?? 0 };
         cells.push(cell);
         plan.onCell?.(cell);
       }
@@ -78,7 +87,7 @@ export async function runAblation(plan: AblationPlan): Promise<AblationResult> {
   }
   return {
     format: "wayfinder-deeptune-ablation", version: 1, command: plan.command, budget: plan.budget, checkpoint,
-    alphas: plan.alphas, gammas: plan.gammas, seeds: plan.seeds,
+    alphas: plan.alphas, gammas: plan.gammas, betas, seeds: plan.seeds,
     pools: plan.pools.map(({ name, pool }) => ({ name, best: pool.best, median: pool.median, direction: pool.direction })),
     cells,
   };

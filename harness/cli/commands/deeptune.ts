@@ -74,9 +74,11 @@ async function evalCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-const ablationUsage = `usage: wayfinder deeptune ablation [--pools redis,hpc,sqlite] [--full] [--seeds n] [--budget n] [--alphas a,b] [--gammas g,h] [--out <file.json>]
+const ablationUsage = `usage: wayfinder deeptune ablation [--pools redis,hpc,sqlite] [--full] [--seeds n] [--budget n] [--alphas a,b] [--gammas g,h] [--betas b,c] [--out <file.json>]
 
-Sweeps DeepTune's alpha (distance vs. RBF uncertainty) and gamma (RBF width) on replayed pools and writes
+Sweeps DeepTune's alpha (distance vs. RBF uncertainty) and gamma (RBF width), and optionally beta
+(exploration vs. predicted performance; 1 = the paper's score alone, 0 = predicted performance alone;
+default: DeepTune's default only), on replayed pools and writes
 per-cell mean best-after-100 (or after the budget if smaller), normalised regret and crash rate as JSON
 (default figures/data/deeptune-ablation.json) for notebooks/ablation-alpha-gamma.ipynb.
   default grid: alpha 0,0.5,1 x gamma 0.1,0.5, 2 seeds, budget 100 (minutes)
@@ -91,7 +93,7 @@ function list(flag: string, raw: string | undefined): number[] {
 async function ablationCommand(argv: string[]): Promise<number> {
   let full = false;
   let pools = ["redis", "hpc", "sqlite"];
-  let seeds: number | undefined, budget: number | undefined, alphas: number[] | undefined, gammas: number[] | undefined;
+  let seeds: number | undefined, budget: number | undefined, alphas: number[] | undefined, gammas: number[] | undefined, betas: number[] | undefined;
   let out = join(import.meta.dirname, "../../..", "figures/data/deeptune-ablation.json");
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -103,18 +105,21 @@ async function ablationCommand(argv: string[]): Promise<number> {
       case "--budget": budget = num(a, next(), (n) => Number.isInteger(n) && n >= 1, "an integer >= 1"); break;
       case "--alphas": alphas = list(a, next()); break;
       case "--gammas": gammas = list(a, next()); break;
+      case "--betas": betas = list(a, next()); break;
       case "--out": out = next() ?? ""; break;
       default: throw new WayfinderError(`unexpected argument ${quote(a)}\n${ablationUsage}`);
     }
   }
   for (const a of alphas ?? []) if (!(a >= 0 && a <= 1)) throw new WayfinderError(`--alphas: alpha ${a} is outside [0, 1]`);
   for (const g of gammas ?? []) if (!(g > 0)) throw new WayfinderError(`--gammas: gamma ${g} must be > 0`);
+  for (const b of betas ?? []) if (!(b >= 0 && b <= 1)) throw new WayfinderError(`--betas: beta ${b} is outside [0, 1]`);
   const backend = await initBackend();
   const plan = {
     alphas: alphas ?? (full ? [0, 0.25, 0.5, 0.75, 1] : [0, 0.5, 1]),
     gammas: gammas ?? (full ? [0.05, 0.1, 0.25, 0.5, 1, 2] : [0.1, 0.5]),
     seeds: seeds ?? (full ? 5 : 2),
     budget: budget ?? (full ? 250 : 100),
+    ...(betas ? { betas } : {}),
   };
   const loaded = pools.map((name) => {
     if (name === "hpc") name = "npb"; // the paper's name for the NPB pool
@@ -122,10 +127,10 @@ async function ablationCommand(argv: string[]): Promise<number> {
     const file = artifactPool(name as ArtifactPoolName);
     return { name, pool: replayPool(loadDataset(file), file) };
   });
-  console.log(`ablation on ${pools.join(", ")}: alpha ${plan.alphas.join(",")} x gamma ${plan.gammas.join(",")}, ${plan.seeds} seeds, budget ${plan.budget}, backend ${backend.name}`);
+  console.log(`ablation on ${pools.join(", ")}: alpha ${plan.alphas.join(",")} x gamma ${plan.gammas.join(",")}${betas ? ` x beta ${betas.join(",")}` : ""}, ${plan.seeds} seeds, budget ${plan.budget}, backend ${backend.name}`);
   const result = await runAblation({
     ...plan, pools: loaded, command: `wayfinder deeptune ablation ${argv.join(" ")}`.trim(),
-    onCell: (c) => console.log(`${c.pool} alpha=${c.alpha} gamma=${c.gamma}: best@${Math.min(100, plan.budget)} ${c.bestAt.toFixed(2)}, regret ${c.regret.toFixed(3)}, crash ${c.crashRate.toFixed(3)}, ask ${c.askSeconds.toFixed(2)} s`),
+    onCell: (c) => console.log(`${c.pool} alpha=${c.alpha} gamma=${c.gamma} beta=${c.beta}: best@${Math.min(100, plan.budget)} ${c.bestAt.toFixed(2)}, regret ${c.regret.toFixed(3)}, crash ${c.crashRate.toFixed(3)}, ask ${c.askSeconds.toFixed(2)} s`),
   });
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, JSON.stringify(result, null, 1) + "\n");
