@@ -59,6 +59,7 @@ test("best shows sysctl, /sys, command-line and app-config diffs against the def
   assert.doesNotMatch(r.cmdline.default, /nosmt/);
   assert.match(r.fileDiffs[0].diff, /^-hz 10\n\+hz 100$/m);
   assert.match(r.text, /gain over default: \+10\.0% \(beyond the repeat noise/);
+  assert.doesNotMatch(r.text, /change of the/, "a higher-is-better gain is the change of the value");
 
   // The same gain with a large spread is reported as not beyond the noise.
   const noisy = [ev(0, def, 1000, 200), ev(2, bestCfg, 1100, 200)];
@@ -72,6 +73,8 @@ test("best for a minimised objective and a failed default", () => {
   const r = bestReport(minInfo, [ev(0, def, 200), ev(1, { ...def, hz: 20 }, 160)], renderForReview(target, params), "s")!;
   assert.equal(r.best.seq, 1);
   assert.ok(Math.abs(r.gain! - 0.25) < 1e-12, "200 -> 160 us/op is 25 % better");
+  assert.match(r.text, /gain over default: \+25\.0%/);
+  assert.match(r.text, /change of the rps: -20\.0% \(the gain above is default \/ best - 1\)/, "the value itself fell by a fifth");
   const f = bestReport(info, [ev(0, def, null), ev(1, { ...def, hz: 20 }, 160)], renderForReview(target, params), "s")!;
   assert.equal(f.gain, undefined);
   assert.match(f.text, /default configuration failed: no gain/);
