@@ -8,7 +8,8 @@
  *    (score-candidates.ts), dropping likely crashes;
  * 4. picks k distinct candidates greedily; after each pick the chosen point counts as evaluated for
  *    the distance term, so a batch spreads out instead of piling onto one peak.
- * Before `initial` outcomes exist (and no transferred model is loaded) it picks uniformly at random.
+ * Before `initial` outcomes exist it picks uniformly at random (`initial` defaults to 0 when a transferred
+ * model is loaded).
  */
 import * as tf from "@tensorflow/tfjs";
 import type { Direction } from "../datasets/types";
@@ -358,7 +359,8 @@ export class DeepTuneSearcher implements Searcher {
     if (!Number.isInteger(k) || k < 1) fail(`searcher deeptune: ask(k) needs an integer k >= 1, got ${k}`);
     this.lastTimings = { update: 0, score: 0, candidates: 0 };
     let picks: Config[];
-    if (!this.model && this.n < this.settings.initial) {
+    // A transferred model defaults to initial = 0 (readSettings); an explicit `initial` still applies.
+    if (this.n < this.settings.initial) {
       picks = this.randomPicks(k);
     } else {
       this.updateModel();

@@ -74,7 +74,8 @@ test("replay on a toy pool: learns the crash region and the optimum; a saved mod
       { name: "EXTRA", phase: "runtime", type: "boolean" },
     ]);
     const tpool: Config[] = pool.map((c, i) => ({ X: c.X, Y: c.Y, EXTRA: i % 2 ? "y" : "n" }));
-    const t = (await createSearcher("deeptune", { space: target, direction: "max", seed: 5, pool: tpool, settings: { ...settings, transferFrom: dir } })) as DeepTuneSearcher;
+    const { initial: _untransferred, ...transferred } = settings; // no random picks: start from the model
+    const t = (await createSearcher("deeptune", { space: target, direction: "max", seed: 5, pool: tpool, settings: { ...transferred, transferFrom: dir } })) as DeepTuneSearcher;
     assert.deepEqual(t.transfer && { matched: t.transfer.matchedColumns, columns: t.transfer.columns }, { matched: 2, columns: 3 });
     const first = await run(t, outcome, 15);
     assert.ok(first.crashes <= 2, `with transfer, ${first.crashes} of the first 15 crashed`);
@@ -153,6 +154,21 @@ test("saveModel setting writes the model when the searcher is disposed", async (
     s.dispose?.();
     s.dispose?.(); // safe twice
     assert.ok(existsSync(join(dir, "m", "model.json")));
+    // Starting from the saved model: no random picks by default, `initial` random picks when asked for.
+    const scored = async (settings: Record<string, unknown>) => {
+      const { initial: _untransferred, ...rest } = quick; // quick sets initial for untransferred searches
+      const t = (await createSearcher("deeptune", { space, direction: "max", seed: 2, settings: { ...rest, transferFrom: join(dir, "m"), ...settings } })) as DeepTuneSearcher;
+      const out: boolean[] = [];
+      for (let i = 0; i < 4; i++) {
+        const [c] = await t.ask(1);
+        out.push(t.lastTimings.candidates > 0); // model picks score candidates, random picks do not
+        await t.tell([{ config: c, outcome: contractObjective(c) }]);
+      }
+      t.dispose();
+      return out;
+    };
+    assert.deepEqual(await scored({}), [true, true, true, true]);
+    assert.deepEqual(await scored({ initial: 2 }), [false, false, true, true]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
