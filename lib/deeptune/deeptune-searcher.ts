@@ -174,7 +174,8 @@ export class DeepTuneSearcher implements Searcher {
   async tell(observations: Observation[]): Promise<void> {
     if (this.disposed) fail("searcher deeptune: tell() after dispose()");
     for (const o of observations) {
-      const key = this.candidates.key(o.config);
+      // Only model picks have predictions to score; skip keying the configuration when there are none.
+      const key = this.pickPredictions.size > 0 ? this.candidates.key(o.config) : "";
       const predicted = this.pickPredictions.get(key);
       if (predicted) {
         this.pickPredictions.delete(key);
@@ -216,18 +217,18 @@ export class DeepTuneSearcher implements Searcher {
     this.lastTimings.update = (performance.now() - t0) / 1000;
   }
 
-  /**
-   * The network's weight in the crash mixture: Bayesian model averaging over the two crash models with
-   * the likelihood of the recent outcomes of picks, w = 1 / (1 + exp(L_network - L_sparse)), L the summed
-   * log-loss over the window. A model that keeps being surprised by crashes loses its say; the window lets
-   * the network take over once it has learnt more than the linear model can.
-   */
   /** The crash mixture's current weights and how many outcomes of picks they rest on (for reports). */
   get crashMixture(): { network: number; sparse: number; outcomes: number } {
     const network = this.crashMix();
     return { network, sparse: 1 - network, outcomes: this.crashLosses.length };
   }
 
+  /**
+   * The network's weight in the crash mixture: Bayesian model averaging over the two crash models with
+   * the likelihood of the recent outcomes of picks, w = 1 / (1 + exp(L_network - L_sparse)), L the summed
+   * log-loss over the window. A model that keeps being surprised by crashes loses its say; the window lets
+   * the network take over once it has learnt more than the linear model can.
+   */
   private crashMix(): number {
     let net = 0, sparse = 0;
     for (const [a, b] of this.crashLosses) {

@@ -79,7 +79,7 @@ test("sparse crash model: finds the one column crashes depend on among 300 noise
   assert.ok(safe / safeN < other / otherN - 0.2, `mean crash probability ${safe / safeN} (safe rows) vs ${other / otherN} (others)`);
 });
 
-test("sparse crash model: no evidence before the history holds a crash and a success; bad settings are refused", () => {
+test("sparse crash model: not fitted before the history holds a crash and a success; bad settings are refused", () => {
   const m = new SparseCrashModel(3, 4);
   m.fit(Float32Array.from([1, 0, 0, 0, 1, 0]), 2, [0, 0]);
   assert.equal(m.fitted, false);
