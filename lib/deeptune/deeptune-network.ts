@@ -90,7 +90,7 @@ export class DeepTuneNetwork {
   /** The wide path feeds only the first output, the crash logit. */
   private readonly wideMask: tf.Tensor1D;
   /** Where the group-lasso penalties pull the first kernel's and the wide kernel's rows (see header). */
-  private anchors: { kernel0: tf.Tensor2D; wide: tf.Tensor2D } | null = null;
+  private anchors: { kernel0: tf.Tensor2D | null; wide: tf.Tensor2D } | null = null;
   private readonly rng: Rng;
   private centroidsInitialised = false;
   private disposed = false;
@@ -265,7 +265,7 @@ export class DeepTuneNetwork {
           // do not help are switched off as a whole (a pool has hundreds of columns, few of which matter).
           const groupLasso = (k: tf.Tensor, weight: number) => (weight > 0 ? k.square().sum(1).add(1e-8).sqrt().sum().mul(weight) : tf.scalar(0));
           const a = this.anchors;
-          const decay = groupLasso(a ? kernel0.sub(a.kernel0) : kernel0, this.config.weightDecay)
+          const decay = groupLasso(a?.kernel0 ? kernel0.sub(a.kernel0) : kernel0, this.config.weightDecay)
             .add(groupLasso(a ? wideKernel.sub(a.wide) : wideKernel, this.config.wideDecay));
           let cham = tf.scalar(0);
           latents.forEach((z, i) => {
@@ -317,21 +317,22 @@ export class DeepTuneNetwork {
 
   /**
    * Anchor the group-lasso penalties at the current weights, for the input columns marked as known
-   * (transferred); unknown columns keep the plain penalty towards zero.
+   * (transferred); unknown columns keep the plain penalty towards zero. `deep: false` anchors only the
+   * wide (crash) path, for a model whose deep layers start fresh (transfer scope "crash").
    */
-  anchorAtCurrentWeights(known: readonly boolean[]): void {
+  anchorAtCurrentWeights(known: readonly boolean[], { deep = true }: { deep?: boolean } = {}): void {
     if (known.length !== this.config.inputDim) fail(`anchorAtCurrentWeights: ${known.length} flags for ${this.config.inputDim} input columns`);
     this.clearAnchors();
     const mask = tf.tensor2d(known.map((k) => (k ? 1 : 0)), [known.length, 1]);
     this.anchors = {
-      kernel0: tf.keep(this.dense[0].trainableWeights[0].read().mul(mask)) as tf.Tensor2D,
+      kernel0: deep ? (tf.keep(this.dense[0].trainableWeights[0].read().mul(mask)) as tf.Tensor2D) : null,
       wide: tf.keep(this.wide.trainableWeights[0].read().mul(mask)) as tf.Tensor2D,
     };
     mask.dispose();
   }
 
   private clearAnchors(): void {
-    if (this.anchors) tf.dispose([this.anchors.kernel0, this.anchors.wide]);
+    if (this.anchors) tf.dispose([this.anchors.wide, ...(this.anchors.kernel0 ? [this.anchors.kernel0] : [])]);
     this.anchors = null;
   }
 

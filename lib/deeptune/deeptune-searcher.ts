@@ -21,7 +21,7 @@ import { Encoder } from "../space/encoder";
 import { sampleConfig, UniqueSampler } from "../space/sample";
 import type { Space } from "../space/space";
 import { initBackend, type BackendInfo } from "./backend";
-import { DeepTuneModel } from "./deeptune-model";
+import { DeepTuneModel, type TransferScope } from "./deeptune-model";
 import { networkSettings, readSettings, type DeepTuneSettings } from "./deeptune-settings";
 import { scoreCandidates } from "./score-candidates";
 
@@ -61,6 +61,7 @@ export interface DeepTuneTimings {
 
 export interface TransferInfo {
   from: string;
+  scope: TransferScope;
   matchedColumns: number;
   columns: number;
 }
@@ -130,11 +131,12 @@ export class DeepTuneSearcher implements Searcher {
     if (settings.transferFrom) {
       const source = await DeepTuneModel.load(settings.transferFrom);
       try {
-        const { model, matched } = source.transferTo(s.encoder.columns, s.encoder.columnParameters, s.direction, options.seed, settings.crashL1);
+        const { model, matched } = source.transferTo(s.encoder.columns, s.encoder.columnParameters, s.direction,
+          { seed: options.seed, crashL1: settings.crashL1, scope: settings.transferScope });
         // The source's hyperparameters travel with its weights; our gamma/dropout settings still apply to scoring.
         s.model = model;
         s.model.network.setGamma(settings.gamma);
-        s.transfer = { from: settings.transferFrom, matchedColumns: matched, columns: s.width };
+        s.transfer = { from: settings.transferFrom, scope: settings.transferScope, matchedColumns: matched, columns: s.width };
       } finally {
         source.dispose();
       }

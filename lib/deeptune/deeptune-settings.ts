@@ -6,6 +6,7 @@ import { fail, quote } from "../errors";
 import { numberSetting, stringSetting } from "../search/settings";
 import type { SearcherOptions } from "../search/searcher";
 import type { NetworkConfig } from "./deeptune-network";
+import { TRANSFER_SCOPES, type TransferScope } from "./deeptune-model";
 
 export interface DeepTuneSettings {
   /** Weight of distance vs. RBF uncertainty in the paper's exploration score sf = a*ds + (1-a)*sigma. */
@@ -48,6 +49,8 @@ export interface DeepTuneSettings {
   initial: number;
   /** Load a saved model to start from (transfer learning). */
   transferFrom?: string;
+  /** What the loaded model brings: "crash" knowledge only, or "all" of the network (see TransferScope). */
+  transferScope: TransferScope;
   /** Save the model here when the searcher is disposed. */
   saveModel?: string;
 }
@@ -76,6 +79,7 @@ export const DEEPTUNE_DEFAULTS: DeepTuneSettings = {
   batchSize: 64,
   poolSize: 2000,
   initial: 10,
+  transferScope: "all",
 };
 
 /** Descriptions for the searcher registry (every accepted setting must be listed). */
@@ -100,6 +104,7 @@ export const DEEPTUNE_SETTING_HELP: Record<string, string> = {
   poolSize: `candidates scored per ask (default ${DEEPTUNE_DEFAULTS.poolSize})`,
   initial: `random picks before the model is used (default ${DEEPTUNE_DEFAULTS.initial}; 0 with transferFrom)`,
   transferFrom: "directory of a saved DeepTune model to start from (transfer learning)",
+  transferScope: `what the transferred model brings: ${TRANSFER_SCOPES.join(" or ")} (default ${DEEPTUNE_DEFAULTS.transferScope}; crash = its crash knowledge only, the performance model starts fresh)`,
   saveModel: "directory to save the trained model to when the search ends",
 };
 
@@ -167,6 +172,7 @@ export function readSettings(options: SearcherOptions): DeepTuneSettings {
     poolSize: n("poolSize", { integer: true, min: 1 }),
     initial: numberSetting("deeptune", options, "initial", transferFrom ? 0 : d.initial, { integer: true, min: 0 }),
     transferFrom,
+    transferScope: (stringSetting("deeptune", options, "transferScope", TRANSFER_SCOPES) ?? d.transferScope) as TransferScope,
     saveModel: stringSetting("deeptune", options, "saveModel"),
   };
   return validateSettings(s);

@@ -7,7 +7,7 @@ import { DEEPTUNE_SETTING_HELP } from "./deeptune-settings";
 export { initBackend, wasmDirectory, type BackendInfo, type BackendName } from "./backend";
 export { RbfLayer, type RbfLayerArgs } from "./rbf-layer";
 export { DeepTuneNetwork, type NetworkConfig, type Predictions, type TrainingData, type StepStats } from "./deeptune-network";
-export { DeepTuneModel, type TargetTransform, type ModelPredictions, type TrainingSet } from "./deeptune-model";
+export { DeepTuneModel, TRANSFER_SCOPES, type TransferScope, type TargetTransform, type ModelPredictions, type TrainingSet } from "./deeptune-model";
 export { saveModelDirectory, loadModelDirectory, MODEL_FORMAT, MODEL_VERSION } from "./model-directory";
 export { DEEPTUNE_DEFAULTS, DEEPTUNE_SETTING_HELP, readSettings, validateSettings, parseHidden, type DeepTuneSettings } from "./deeptune-settings";
 export { scoreCandidates, percentileRanks, explorationScore, type CandidateScores, type ScoreWeights } from "./score-candidates";

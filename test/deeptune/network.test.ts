@@ -107,7 +107,7 @@ test("transfer: rows of the first kernel and RBF projection follow the column na
   const srcCols = Array.from({ length: 40 }, (_, i) => `P${i}`);
   const src = DeepTuneModel.create({ ...small, rbfUnits: 4, hidden: [8, 8] }, srcCols, srcCols, "max");
   const dstCols = ["NEW", "P7", "P0", ...Array.from({ length: 45 }, (_, i) => `Q${i}`)];
-  const { model: dst, matched } = src.transferTo(dstCols, dstCols, "min", 9);
+  const { model: dst, matched } = src.transferTo(dstCols, dstCols, "min", { seed: 9 });
   assert.equal(matched, 2);
   const row = (m: DeepTuneModel, layer: string, weight: RegExp, r: number) => {
     const w = m.network.model.getLayer(layer).weights.find((x) => weight.test(x.originalName))!.read();
@@ -122,6 +122,35 @@ test("transfer: rows of the first kernel and RBF projection follow the column na
   assert.equal(dst.target.direction, "min");
   src.dispose();
   dst.dispose();
+});
+
+test("transfer scope crash: only the wide (crash) path follows the column names; the deep layers start fresh", async () => {
+  await initBackend();
+  const srcCols = Array.from({ length: 40 }, (_, i) => `P${i}`);
+  const src = DeepTuneModel.create({ ...small, rbfUnits: 4, hidden: [8, 8] }, srcCols, srcCols, "max");
+  // Give the source's wide kernel distinct rows (it starts at zero).
+  const wide = src.network.model.getLayer("dt_wide");
+  const w = tf.tensor2d(Array.from({ length: 40 * 3 }, (_, i) => i + 1), [40, 3]);
+  wide.setWeights([w]);
+  w.dispose();
+  const dstCols = ["NEW", "P7", "P0"];
+  const row = (m: DeepTuneModel, layer: string, weight: RegExp, r: number) => {
+    const t = m.network.model.getLayer(layer).weights.find((x) => weight.test(x.originalName))!.read();
+    const width = t.shape[1] as number;
+    return Array.from((t.dataSync() as Float32Array).slice(r * width, r * width + width));
+  };
+  const { model: crashOnly } = src.transferTo(dstCols, dstCols, "max", { seed: 9, scope: "crash" });
+  const { model: all } = src.transferTo(dstCols, dstCols, "max", { seed: 9, scope: "all" });
+  const fresh = DeepTuneModel.create({ ...small, rbfUnits: 4, hidden: [8, 8], seed: 9 }, dstCols, dstCols, "max");
+  assert.deepEqual(row(crashOnly, "dt_wide", /kernel$/, 1), [22, 23, 24], "wide row of P7 copied");
+  assert.deepEqual(row(crashOnly, "dt_wide", /kernel$/, 2), [1, 2, 3], "wide row of P0 copied");
+  assert.deepEqual(row(crashOnly, "dt_wide", /kernel$/, 0), [0, 0, 0], "a new column starts at zero");
+  for (const [layer, weight] of [["dt_dense_1", /kernel$/], ["dt_head", /kernel$/], ["dt_rbf_0", /centroids$/]] as const) {
+    assert.deepEqual(row(crashOnly, layer, weight, 1), row(fresh, layer, weight, 1), `${layer} as freshly initialised`);
+    assert.deepEqual(row(all, layer, weight, 1), row(src, layer, weight, 1), `${layer} copied by scope all`);
+  }
+  assert.deepEqual(row(crashOnly, "dt_dense_0", /kernel$/, 1), row(fresh, "dt_dense_0", /kernel$/, 1));
+  for (const m of [src, crashOnly, all, fresh]) m.dispose();
 });
 
 test("transfer: the penalties of a transferred model pull towards the source weights, so a crash effect the target data never shows is kept", async () => {
@@ -152,8 +181,8 @@ test("transfer: the penalties of a transferred model pull towards the source wei
   };
   const before = gap(src);
   assert.ok(before > 0.5, `the source learned the crash effect (gap ${before.toFixed(3)})`);
-  const anchored = src.transferTo(cols, cols, "max", 3).model;
-  const plain = src.transferTo(cols, cols, "max", 3).model;
+  const anchored = src.transferTo(cols, cols, "max", { seed: 3 }).model;
+  const plain = src.transferTo(cols, cols, "max", { seed: 3 }).model;
   plain.network.anchorAtCurrentWeights(cols.map(() => false)); // penalty towards zero, as without transfer
   for (const m of [anchored, plain]) m.train({ x: tx, rows, crashed: tc, values: sv }, 300, 64);
   const kept = gap(anchored), lost = gap(plain);

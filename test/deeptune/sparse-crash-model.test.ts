@@ -111,7 +111,7 @@ test("sparse crash model: saved and loaded with the model, moved by column name 
       assert.ok(Math.abs(pred.crashProbability[i] - (0.25 * pred.networkCrashProbability[i] + 0.75 * pred.sparseCrashProbability![i])) < 1e-6);
     // Transfer to a space whose columns come in another order, with one new column: weights follow names.
     const dstCols = ["NEW", ...[...cols].reverse()];
-    const { model: dst } = loaded.transferTo(dstCols, dstCols, "max", 2, 4);
+    const { model: dst } = loaded.transferTo(dstCols, dstCols, "max", { seed: 2, crashL1: 4 });
     assert.equal(dst.sparseCrash!.w[dstCols.indexOf(`P${signal}`)], src.sparseCrash!.w[signal]);
     assert.equal(dst.sparseCrash!.w[0], 0, "a new column starts at weight 0");
     // A transferred model keeps its crash knowledge while the target history holds no crash yet.

@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { artifactDir, artifactPool as poolPath, ARTIFACT_POOLS, type ArtifactPoolName } from "../../../lib/datasets/artifact-dir";
-import { replay } from "../../../lib/search/replay";
-import { formatReplayTable, replaySearchers } from "../../../lib/search/replay-report";
+import { replay, type ReplayRun } from "../../../lib/search/replay";
+import { formatReplayTable, replaySearchers, reportFromRuns } from "../../../lib/search/replay-report";
 import { writeBenchmarkSection } from "../../../lib/bench/section";
 import { artifactPaths, costComparisonFigures, COST_DATA_FILE, exportFigures, figure7, type MeasuredCost } from "../../../lib/plots";
 import { artifactPool } from "../../../lib/datasets/artifact-dir";
@@ -21,18 +21,21 @@ import { WayfinderError, quote } from "../../../lib/errors";
 import { Rng } from "../../../lib/random";
 import { replayPool } from "../../../lib/search/replay-pool";
 import { DeepTuneSearcher } from "../../../lib/deeptune/deeptune-searcher";
+import { DEEPTUNE_DEFAULTS } from "../../../lib/deeptune/deeptune-settings";
+import { TRANSFER_SCOPES } from "../../../lib/deeptune/deeptune-model";
 
 export const summary = "bench deeptune: per-iteration time and memory of DeepTune as the history grows -> BENCHMARKS.md";
 
 const usage = `usage: wayfinder bench deeptune [--dataset <pool>] [--sizes 10,100,400,800,2000] [--repeats 5] [--pool-size 2000] [--no-write]
-       wayfinder bench deeptune --replay [--pools redis,hpc,sqlite] [--seeds 10] [--budget 250] [--transfer [--transfer-seeds N] | --transfer-only] [--no-write]
+       wayfinder bench deeptune --replay [--pools redis,hpc,sqlite] [--seeds 10] [--budget 250] [--transfer [--transfer-seeds N] | --transfer-only] [--transfer-scopes crash,all] [--no-write]
 
 The first form measures the cost curve (section deeptune-cost); --replay replays DeepTune and random
 search on the pools and writes section deeptune-replay-<pool>, pool by pool, with the paper's numbers to beat.
 --transfer adds DeepTune runs started from a model saved by a DeepTune run on another pool
 (redis <- sqlite, hpc <- redis, sqlite <- redis, as in the paper). --transfer-only runs just those
 (the untransferred runs take most of the time and have their own sections) and writes them to section
-deeptune-transfer-<pool>.`;
+deeptune-transfer-<pool>. --transfer-scopes gives one transferred row per scope (what the transferred
+model brings; default: DeepTune's default scope only), all from the same per-seed source models.`;
 
 /** The paper's anchors (deeptune.md): best at 50/100/250 for its DeepTune and random search. */
 const PAPER: Record<string, { deeptune: number[]; random: number[] }> = {
@@ -44,6 +47,7 @@ const TRANSFER_SOURCE: Record<string, string> = { redis: "sqlite", hpc: "redis",
 async function replayBench(argv: string[]): Promise<number> {
   let pools = ["redis", "hpc", "sqlite"];
   let seeds = 10, budget = 250, write = true, transfer = false, transferOnly = false, transferSeeds = 0;
+  let scopes: string[] = [DEEPTUNE_DEFAULTS.transferScope];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const v = () => argv[++i] ?? "";
@@ -54,11 +58,14 @@ async function replayBench(argv: string[]): Promise<number> {
     else if (a === "--transfer") transfer = true;
     else if (a === "--transfer-only") transfer = transferOnly = true;
     else if (a === "--transfer-seeds") transferSeeds = Number(v());
+    else if (a === "--transfer-scopes") scopes = v().split(",").filter(Boolean);
     else if (a === "--no-write") write = false;
     else throw new WayfinderError(`unexpected argument ${quote(a)}\n${usage}`);
   }
   if (!Number.isInteger(seeds) || seeds < 1) throw new WayfinderError(`--seeds must be an integer >= 1`);
   if (!Number.isInteger(budget) || budget < 1) throw new WayfinderError(`--budget must be an integer >= 1`);
+  for (const sc of scopes)
+    if (!(TRANSFER_SCOPES as readonly string[]).includes(sc)) throw new WayfinderError(`--transfer-scopes: unknown scope ${quote(sc)}; valid: ${TRANSFER_SCOPES.join(", ")}`);
   const cmd = `wayfinder bench deeptune ${argv.join(" ")}`.trim();
   const parts: string[] = [];
   const load = (name: string) => {
@@ -75,12 +82,20 @@ async function replayBench(argv: string[]): Promise<number> {
       if (transferOnly && !TRANSFER_SOURCE[name]) throw new WayfinderError(`--transfer-only: no source pool for ${quote(name)}; pools with one: ${Object.keys(TRANSFER_SOURCE).join(", ")}`);
       const reports = transferOnly ? [] : await replaySearchers(pool, { searchers: ["deeptune", "random"], budget, seeds });
       if (transfer && TRANSFER_SOURCE[name]) {
-        // Train the source model with one DeepTune replay on the source pool, saved when it ends.
+        // Each seed trains its own source model (a DeepTune replay of the source pool with that seed,
+        // saved when it ends). With one source model for all seeds the transferred runs differ only in
+        // dropout and minibatches and follow two or three trajectories, so the CI would understate
+        // how much a transferred search varies.
         const src = TRANSFER_SOURCE[name];
-        const modelDir = join(tmp, `${src}-model`);
-        if (!existsSync(join(modelDir, "model.json"))) await replay(load(src), { searcher: "deeptune", budget, seed: 1, settings: { saveModel: modelDir } });
-        const [tl] = await replaySearchers(pool, { searchers: ["deeptune"], budget, seeds: transferSeeds || seeds, settings: { deeptune: { transferFrom: modelDir } } });
-        reports.splice(1, 0, { ...tl, searcher: `deeptune+TL(${src})` });
+        const runs: ReplayRun[][] = scopes.map(() => []);
+        for (let seed = 1; seed <= (transferSeeds || seeds); seed++) {
+          const modelDir = join(tmp, `${src}-model-${seed}`);
+          if (!existsSync(join(modelDir, "model.json"))) await replay(load(src), { searcher: "deeptune", budget, seed, settings: { saveModel: modelDir } });
+          for (const [i, transferScope] of scopes.entries())
+            runs[i].push(await replay(pool, { searcher: "deeptune", budget, seed, settings: { transferFrom: modelDir, transferScope } }));
+        }
+        const label = (sc: string) => `deeptune+TL(${src}${scopes.length > 1 || sc !== DEEPTUNE_DEFAULTS.transferScope ? `, ${sc}` : ""})`;
+        reports.splice(1, 0, ...scopes.map((sc, i) => reportFromRuns(pool, label(sc), runs[i], budget)));
       }
       const minutes = (performance.now() - t0) / 60000;
       const paper = PAPER[name];
