@@ -24,6 +24,7 @@ test("bad settings are clear errors naming the setting and the valid range", asy
   await assert.rejects(make({ gamma: 0 }), /gamma = 0 is invalid; expected a number > 0/);
   await assert.rejects(make({ gamma: "-2" }), /gamma = -2 is invalid/);
   await assert.rejects(make({ hidden: "64,x" }), /hidden = "64,x" is invalid/);
+  await assert.rejects(make({ transferScope: "perf" }), /transferScope = "perf" is invalid; expected one of all, crash/);
   await assert.rejects(make({ transferFrom: join(tmpdir(), "no-such-deeptune-model") }), /no model.json/);
 });
 
@@ -80,6 +81,17 @@ test("replay on a toy pool: learns the crash region and the optimum; a saved mod
     const first = await run(t, outcome, 15);
     assert.ok(first.crashes <= 2, `with transfer, ${first.crashes} of the first 15 crashed`);
     t.dispose();
+    // Scope crash: the performance model starts fresh, the crash knowledge still arrives.
+    const c = (await createSearcher("deeptune", { space: target, direction: "max", seed: 5, pool: tpool, settings: { ...transferred, transferFrom: dir, transferScope: "crash" } })) as DeepTuneSearcher;
+    assert.equal(c.transfer?.scope, "crash");
+    const crashOnly = await run(c, outcome, 15);
+    c.dispose();
+    // The same start without the source model: no random picks either, so only the knowledge differs.
+    const u = await createSearcher("deeptune", { space: target, direction: "max", seed: 5, pool: tpool, settings: { ...transferred, initial: 0 } });
+    const untransferred = await run(u, outcome, 15);
+    u.dispose?.();
+    assert.ok(crashOnly.crashes <= 2 && crashOnly.crashes < untransferred.crashes,
+      `with the crash knowledge transferred ${crashOnly.crashes} of the first 15 crashed, without it ${untransferred.crashes}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
