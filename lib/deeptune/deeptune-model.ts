@@ -190,10 +190,11 @@ export class DeepTuneModel {
     const src = this.network.model;
     const dst = fresh.network.model;
     for (const layer of dst.layers) {
+      if (scope === "crash" && layer.name !== "dt_wide") continue; // only the crash path travels
       const from = src.getLayer(layer.name);
       const srcW = from.getWeights();
       const dstW = layer.getWeights();
-      if (srcW.length !== dstW.length || (scope === "crash" && layer.name !== "dt_wide")) continue;
+      if (srcW.length !== dstW.length) continue;
       // The matrices whose rows are input columns: the first dense kernel and the first RBF layer's
       // projection (found by name: a layer lists its trainable weights before its non-trainable ones).
       const rowsAreColumns = layer.weights.map((w) =>
