@@ -1,6 +1,7 @@
 /**
  * Reads a saved alpha x gamma ablation (written by `wayfinder deeptune ablation`) into matrices for
- * heatmaps: rows = gamma, columns = alpha, one grid per beta. Pure and free of TensorFlow, so notebooks
+ * heatmaps: rows = gamma, columns = alpha, one grid per beta, and merges sweeps run in parts (one process
+ * per pool, or new cells added to an old grid) into one file. Pure and free of TensorFlow, so notebooks
  * can import it. Files written before beta became an axis hold DeepTune's default beta (0.3) only.
  */
 import { fail } from "../errors";
@@ -13,14 +14,28 @@ const DEFAULT_BETA = 0.3;
 export interface AblationFile {
   format: string;
   version: number;
+  /** How the sweep was produced (a merged file lists its parts' commands). */
+  command?: string;
   alphas: number[];
   gammas: number[];
   betas?: number[];
   budget: number;
   checkpoint: number;
   seeds: number;
-  pools: { name: string; best: number; direction: string }[];
-  cells: { pool: string; alpha: number; gamma: number; beta?: number; bestAt: number; regret: number; crashRate: number }[];
+  pools: { name: string; best: number; median?: number; direction: string }[];
+  cells: AblationFileCell[];
+}
+
+export interface AblationFileCell {
+  pool: string;
+  alpha: number;
+  gamma: number;
+  beta?: number;
+  seeds?: number;
+  bestAt: number;
+  regret: number;
+  crashRate: number;
+  askSeconds?: number;
 }
 
 export function parseAblation(text: string, where: string): AblationFile {
@@ -48,4 +63,67 @@ export function ablationGrid(result: AblationFile, pool: string, metric: Ablatio
       return c ? c[metric] : null;
     }),
   );
+}
+
+/** One input of mergeAblations: a parsed file and where it came from (for error messages). */
+export interface NamedAblation {
+  where: string;
+  result: AblationFile;
+}
+
+/**
+ * Merges sweeps into one: the union of their pools, axes and cells. The parts must agree on what a cell
+ * means (budget, checkpoint, seeds, each pool's best, median and direction), else the merged heatmap would
+ * mix incomparable numbers. A cell present in several parts must hold the same results in each: the
+ * runs are seeded, so a difference means the parts ran different versions of DeepTune, and merging them
+ * would be wrong. Timing (askSeconds) is allowed to differ; the first part's is kept.
+ */
+export function mergeAblations(parts: NamedAblation[]): AblationFile {
+  if (parts.length === 0) fail("merging ablations: no files given");
+  const first = parts[0];
+  const pools = new Map<string, AblationFile["pools"][number]>();
+  const cells = new Map<string, { cell: AblationFileCell; where: string }>();
+  const axes = { alphas: new Set<number>(), gammas: new Set<number>(), betas: new Set<number>() };
+  for (const { where, result } of parts) {
+    for (const field of ["budget", "checkpoint", "seeds"] as const)
+      if (result[field] !== first.result[field])
+        fail(`${where}: ${field} ${result[field]} differs from ${first.where}'s ${first.result[field]}; only sweeps with the same ${field} can share a grid`);
+    for (const p of result.pools) {
+      const known = pools.get(p.name);
+      if (!known) pools.set(p.name, p);
+      else if (known.best !== p.best || known.direction !== p.direction || (known.median !== undefined && p.median !== undefined && known.median !== p.median))
+        fail(`${where}: pool ${p.name} has best ${p.best}, median ${p.median}, direction ${p.direction} but another file has ${known.best}, ${known.median}, ${known.direction}; they were run on different data`);
+    }
+    result.alphas.forEach((a) => axes.alphas.add(a));
+    result.gammas.forEach((g) => axes.gammas.add(g));
+    ablationBetas(result).forEach((b) => axes.betas.add(b));
+    for (const c of result.cells) {
+      const cell = { ...c, beta: c.beta ?? DEFAULT_BETA };
+      const key = `${cell.pool} alpha=${cell.alpha} gamma=${cell.gamma} beta=${cell.beta}`;
+      const seen = cells.get(key);
+      if (!seen) cells.set(key, { cell, where });
+      else if (seen.cell.bestAt !== cell.bestAt || seen.cell.regret !== cell.regret || seen.cell.crashRate !== cell.crashRate)
+        fail(`${where}: cell ${key} has best ${cell.bestAt}, crash rate ${cell.crashRate} but ${seen.where} has ${seen.cell.bestAt}, ${seen.cell.crashRate}; the same seeded runs must give the same results, so the files come from different versions of DeepTune: re-run one of them`);
+    }
+  }
+  const sorted = (xs: Set<number>) => [...xs].sort((x, y) => x - y);
+  const order = [...pools.keys()];
+  const merged = [...cells.values()].map((c) => c.cell).sort((x, y) =>
+    order.indexOf(x.pool) - order.indexOf(y.pool) || x.beta! - y.beta! || x.alpha - y.alpha || x.gamma - y.gamma);
+  return {
+    format: first.result.format, version: first.result.version,
+    command: parts.map((p) => p.result.command ?? p.where).join("; "),
+    budget: first.result.budget, checkpoint: first.result.checkpoint, seeds: first.result.seeds,
+    alphas: sorted(axes.alphas), gammas: sorted(axes.gammas), betas: sorted(axes.betas),
+    pools: [...pools.values()], cells: merged,
+  };
+}
+
+/** Cells of the merged grid (pool x beta x alpha x gamma) that no part ran. */
+export function missingCells(result: AblationFile): string[] {
+  const missing: string[] = [];
+  for (const p of result.pools) for (const b of ablationBetas(result)) for (const a of result.alphas) for (const g of result.gammas)
+    if (!result.cells.some((c) => c.pool === p.name && c.alpha === a && c.gamma === g && (c.beta ?? DEFAULT_BETA) === b))
+      missing.push(`${p.name} alpha=${a} gamma=${g} beta=${b}`);
+  return missing;
 }

@@ -2,7 +2,8 @@
  * `wayfinder deeptune eval --dataset <file>`: DeepTune's prediction quality on held-out rows (the
  * paper's Table 3: failure accuracy, run accuracy, normalised MAE; definitions in
  * lib/deeptune/prediction-quality.ts).
- * `wayfinder deeptune ablation ...`: the alpha x gamma sweep (see deeptune-ablation.ts).
+ * `wayfinder deeptune ablation ...`: the alpha x gamma sweep (see lib/deeptune/ablation.ts).
+ * `wayfinder deeptune merge <file>... --out <file>`: sweeps run in parts, merged into one grid.
  */
 import { WayfinderError, quote } from "../../../lib/errors";
 import { loadDataset } from "../../../lib/datasets/load-dataset";
@@ -11,11 +12,12 @@ import { initBackend } from "../../../lib/deeptune/backend";
 import { evaluatePredictionQuality, type PredictionQuality } from "../../../lib/deeptune/prediction-quality";
 import { parseHidden } from "../../../lib/deeptune/deeptune-settings";
 import { runAblation } from "../../../lib/deeptune/ablation";
+import { mergeAblations, missingCells, parseAblation } from "../../../lib/deeptune/ablation-grid";
 import { artifactPool, ARTIFACT_POOLS, type ArtifactPoolName } from "../../../lib/datasets/artifact-dir";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-export const summary = "DeepTune tools: eval (Table 3 prediction quality on held-out rows), ablation (alpha x gamma sweep)";
+export const summary = "DeepTune tools: eval (Table 3 prediction quality on held-out rows), ablation (alpha x gamma sweep), merge (sweeps run in parts)";
 
 const usage = `usage: wayfinder deeptune eval --dataset <file> [--holdout 0.2] [--seeds 3] [--steps 600] [--hidden 64,64] [--json]
 
@@ -138,13 +140,47 @@ async function ablationCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
+const mergeUsage = `usage: wayfinder deeptune merge <sweep.json>... --out <file.json>
+
+Merges ablation sweeps run in parts (one process per pool, or new cells added to an earlier grid) into one
+file for notebooks/ablation-alpha-gamma.ipynb. The parts must share budget, checkpoint and seeds; a cell in
+several parts must hold the same results in each (the runs are seeded). --out may name one of the inputs.`;
+
+function mergeCommand(argv: string[]): number {
+  const files: string[] = [];
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--out") out = argv[++i];
+    else if (argv[i].startsWith("--")) throw new WayfinderError(`unexpected argument ${quote(argv[i])}\n${mergeUsage}`);
+    else files.push(argv[i]);
+  }
+  if (files.length === 0 || !out) throw new WayfinderError(`deeptune merge needs at least one sweep file and --out <file>\n${mergeUsage}`);
+  const parts = files.map((where) => {
+    let text: string;
+    try {
+      text = readFileSync(where, "utf8");
+    } catch (err) {
+      throw new WayfinderError(`${where}: cannot read (${(err as Error).message})`);
+    }
+    return { where, result: parseAblation(text, where) };
+  });
+  const merged = mergeAblations(parts);
+  const missing = missingCells(merged);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, JSON.stringify(merged, null, 1) + "\n");
+  console.log(`merged ${files.length} sweep(s) into ${out}: ${merged.cells.length} cells, alpha ${merged.alphas.join(",")} x gamma ${merged.gammas.join(",")} x beta ${merged.betas!.join(",")} on ${merged.pools.map((p) => p.name).join(", ")}`);
+  if (missing.length > 0) console.log(`${missing.length} cell(s) of that grid were not run (blank in the heatmaps): ${missing.slice(0, 5).join("; ")}${missing.length > 5 ? "; ..." : ""}`);
+  return 0;
+}
+
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === "--help" || sub === "-h") {
-    console.log(usage);
+    console.log([usage, ablationUsage, mergeUsage].join("\n\n"));
     return 0;
   }
   if (sub === "eval") return rest.includes("--help") ? (console.log(usage), 0) : evalCommand(rest);
   if (sub === "ablation") return rest.includes("--help") ? (console.log(ablationUsage), 0) : ablationCommand(rest);
-  throw new WayfinderError(`unknown deeptune command ${quote(sub)}; valid: eval, ablation`);
+  if (sub === "merge") return rest.includes("--help") ? (console.log(mergeUsage), 0) : mergeCommand(rest);
+  throw new WayfinderError(`unknown deeptune command ${quote(sub)}; valid: eval, ablation, merge`);
 }
