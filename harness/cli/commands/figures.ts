@@ -9,7 +9,7 @@ import { join, relative } from "node:path";
 import { WayfinderError, quote } from "../../../lib/errors";
 import {
   artifactPaths, costComparisonFigures, exportFigures, figure5, figure6, figure7, figure8, figure9, figure10, figure11, FIG6_APPS, table2, table2Figure,
-  COST_DATA_FILE, readMeasuredCost, type ImageFormat, type NamedFigure,
+  COST_DATA_FILE, readMeasuredCost, ABLATION_DATA_FILE, ablationHeatmaps, readAblation, type ImageFormat, type NamedFigure,
 } from "../../../lib/plots";
 
 export const summary = "figures: regenerate the paper's figures from the artifact datasets into figures/ (SVG + PNG)";
@@ -18,7 +18,7 @@ const root = join(import.meta.dirname, "..", "..", "..");
 
 const usage = `usage: wayfinder figures [options]
 
-Rebuilds Fig. 5-11 and a chart of Table 2 from the artifact's datasets, plus our DeepTune cost curve beside the\npaper's when figures/data/deeptune-cost.json exists (wayfinder bench deeptune), and writes <name>.svg and <name>.png for each.
+Rebuilds Fig. 5-11 and a chart of Table 2 from the artifact's datasets, plus our DeepTune cost curve beside the\npaper's when figures/data/deeptune-cost.json exists (wayfinder bench deeptune) and the alpha x gamma heatmaps\nwhen figures/data/deeptune-ablation.json exists (wayfinder deeptune ablation), and writes <name>.svg and <name>.png for each.
 
 options:
   --out DIR            output folder (default: figures/ of the repository)
@@ -69,6 +69,12 @@ export async function run(argv: string[]): Promise<number> {
   const costData = join(root, COST_DATA_FILE);
   if (existsSync(costData))
     builders.push([["deeptune-cost-time", "deeptune-cost-memory"], () => costComparisonFigures(readMeasuredCost(costData), figure7(paths).deeptune)]);
+  // Our alpha x gamma ablation, once `wayfinder deeptune ablation` has run (one figure per pool).
+  const ablationData = join(root, ABLATION_DATA_FILE);
+  if (existsSync(ablationData)) {
+    const ablation = readAblation(ablationData);
+    builders.push([ablation.pools.map((p) => `deeptune-ablation-${p.name}`), () => ablationHeatmaps(ablation)]);
+  }
   const figures: NamedFigure[] = [];
   for (const [names, build] of builders) {
     if (!names.some(wanted)) continue;
