@@ -14,7 +14,7 @@ const root = join(import.meta.dirname, "../..");
 test("wayfinder figures --only rebuilds figures identical to the committed ones", { timeout: 300_000 }, () => {
   const out = mkdtempSync(join(tmpdir(), "wf-figures-"));
   try {
-    const names = ["fig07a-time", "fig09-unikraft-nginx", "fig10-riscv"];
+    const names = ["fig07a-time", "fig09-unikraft-nginx", "fig10-riscv", "deeptune-ablation-npb"];
     const r = spawnSync(process.execPath, [join(root, "bin/wayfinder.js"), "figures", "--out", out, ...names.flatMap((n) => ["--only", n])], {
       encoding: "utf8",
       cwd: root,
