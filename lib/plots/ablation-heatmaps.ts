@@ -50,7 +50,8 @@ export function ablationHeatmaps(result: AblationFile, beta = ablationBetas(resu
     PANELS.forEach(({ metric, title }, i) => {
       const z = ablationGrid(result, pool.name, metric, beta);
       const values = z.flat().filter((v): v is number => v !== null);
-      const lo = Math.min(...values), hi = Math.max(...values);
+      // A pool without cells at this beta (possible in a merged file) gets an empty panel, not an Infinity scale.
+      const lo = values.length > 0 ? Math.min(...values) : 0, hi = values.length > 0 ? Math.max(...values) : 1;
       // Higher is better only for the best value of a maximised objective; regret and crash rate are lower-is-better.
       const higherIsBetter = metric === "bestAt" && pool.direction === "max";
       const ax = i === 0 ? "" : String(i + 1);
