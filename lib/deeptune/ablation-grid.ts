@@ -1,9 +1,10 @@
 /**
  * Reads a saved alpha x gamma ablation (written by `wayfinder deeptune ablation`) into matrices for
  * heatmaps: rows = gamma, columns = alpha, one grid per beta, and merges sweeps run in parts (one process
- * per pool, or new cells added to an old grid) into one file. Pure and free of TensorFlow, so notebooks
- * can import it. Files written before beta became an axis hold DeepTune's default beta (0.3) only.
+ * per pool, or new cells added to an old grid) into one file. Everything but readAblation is pure, and the
+ * module is free of TensorFlow, so notebooks can import it. Files written before beta became an axis hold DeepTune's default beta (0.3) only.
  */
+import { readFileSync } from "node:fs";
 import { fail } from "../errors";
 
 export type AblationMetric = "bestAt" | "regret" | "crashRate";
@@ -48,6 +49,22 @@ export function parseAblation(text: string, where: string): AblationFile {
   if (json.format !== "wayfinder-deeptune-ablation" || json.version !== 1)
     fail(`${where}: not an ablation result of this version (format ${JSON.stringify(json.format)}, version ${json.version}); rerun wayfinder deeptune ablation`);
   return json;
+}
+
+/** Reads and parses a saved sweep; an unreadable file is an error naming it. */
+export function readAblation(file: string): AblationFile {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    return fail(`${file}: cannot read the ablation sweep (${(err as Error).message}); write it with wayfinder deeptune ablation`);
+  }
+  return parseAblation(text, file);
+}
+
+/** How merge errors and missingCells name a cell. */
+function cellKey(pool: string, alpha: number, gamma: number, beta: number): string {
+  return `${pool} alpha=${alpha} gamma=${gamma} beta=${beta}`;
 }
 
 /** The betas a file holds. */
@@ -99,7 +116,7 @@ export function mergeAblations(parts: NamedAblation[]): AblationFile {
     ablationBetas(result).forEach((b) => axes.betas.add(b));
     for (const c of result.cells) {
       const cell = { ...c, beta: c.beta ?? DEFAULT_BETA };
-      const key = `${cell.pool} alpha=${cell.alpha} gamma=${cell.gamma} beta=${cell.beta}`;
+      const key = cellKey(cell.pool, cell.alpha, cell.gamma, cell.beta);
       const seen = cells.get(key);
       if (!seen) cells.set(key, { cell, where });
       else if (seen.cell.bestAt !== cell.bestAt || seen.cell.regret !== cell.regret || seen.cell.crashRate !== cell.crashRate)
@@ -121,9 +138,11 @@ export function mergeAblations(parts: NamedAblation[]): AblationFile {
 
 /** Cells of the merged grid (pool x beta x alpha x gamma) that no part ran. */
 export function missingCells(result: AblationFile): string[] {
+  const run = new Set(result.cells.map((c) => cellKey(c.pool, c.alpha, c.gamma, c.beta ?? DEFAULT_BETA)));
   const missing: string[] = [];
-  for (const p of result.pools) for (const b of ablationBetas(result)) for (const a of result.alphas) for (const g of result.gammas)
-    if (!result.cells.some((c) => c.pool === p.name && c.alpha === a && c.gamma === g && (c.beta ?? DEFAULT_BETA) === b))
-      missing.push(`${p.name} alpha=${a} gamma=${g} beta=${b}`);
+  for (const p of result.pools) for (const b of ablationBetas(result)) for (const a of result.alphas) for (const g of result.gammas) {
+    const key = cellKey(p.name, a, g, b);
+    if (!run.has(key)) missing.push(key);
+  }
   return missing;
 }

@@ -14,7 +14,7 @@ export { scoreCandidates, percentileRanks, explorationScore, type CandidateScore
 export { minmax, weightedScore, throughputMemoryScore, type MetricSpec } from "./multi-objective";
 export { predictionMetrics, evaluatePredictionQuality, type PredictionQuality, type PredictionQualityOptions } from "./prediction-quality";
 export { runAblation, type AblationCell, type AblationResult, type AblationPlan } from "./ablation";
-export { parseAblation, ablationGrid, ablationBetas, mergeAblations, missingCells, type AblationFile, type AblationFileCell, type AblationMetric, type NamedAblation } from "./ablation-grid";
+export { parseAblation, readAblation, ablationGrid, ablationBetas, mergeAblations, missingCells, type AblationFile, type AblationFileCell, type AblationMetric, type NamedAblation } from "./ablation-grid";
 export { DeepTuneSearcher, type DeepTuneTimings, type TransferInfo } from "./deeptune-searcher";
 
 export const deeptuneSearcher: SearcherEntry = {

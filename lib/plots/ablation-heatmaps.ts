@@ -5,24 +5,12 @@
  * Colour scales run from worse (light) to better (dark) in every panel, whatever the pool's direction, so
  * dark means "good" across all of them.
  */
-import { readFileSync } from "node:fs";
-import { fail, quote } from "../errors";
-import { ablationBetas, ablationGrid, parseAblation, type AblationFile, type AblationMetric } from "../deeptune/ablation-grid";
+import { ablationBetas, ablationGrid, type AblationFile, type AblationMetric } from "../deeptune/ablation-grid";
 import type { NamedFigure } from "./figure";
 import { baseLayout, FONT } from "./style";
 
 /** Where `wayfinder deeptune ablation` saves the sweep, relative to the repository root. */
 export const ABLATION_DATA_FILE = "figures/data/deeptune-ablation.json";
-
-export function readAblation(file: string): AblationFile {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (err) {
-    return fail(`${quote(file)}: cannot read the ablation sweep (${(err as Error).message}); write it with wayfinder deeptune ablation`);
-  }
-  return parseAblation(text, file);
-}
 
 const PANELS: { metric: AblationMetric; title: (checkpoint: number) => string }[] = [
   { metric: "bestAt", title: (c) => `best after ${c}` },
@@ -40,6 +28,7 @@ function label(v: number, metric: AblationMetric): string {
 
 /** One heatmap figure per pool (at one beta: default the file's first). */
 export function ablationHeatmaps(result: AblationFile, beta = ablationBetas(result)[0]): NamedFigure[] {
+  const betas = ablationBetas(result);
   const alphas = result.alphas.map(String);
   const gammas = result.gammas.map(String);
   const width = 1 / PANELS.length;
@@ -72,7 +61,7 @@ export function ablationHeatmaps(result: AblationFile, beta = ablationBetas(resu
       layout[`xaxis${ax}`] = { domain: [i * width + 0.03, (i + 1) * width - 0.03], title: { text: "alpha" }, type: "category", tickfont: FONT };
       layout[`yaxis${ax}`] = { anchor: `x${ax}`, title: { text: i === 0 ? "gamma" : "" }, type: "category", tickfont: FONT };
     });
-    const betaNote = ablationBetas(result).length > 1 || beta !== ablationBetas(result)[0] ? `, beta ${beta}` : "";
+    const betaNote = betas.length > 1 || beta !== betas[0] ? `, beta ${beta}` : "";
     return {
       name: `deeptune-ablation-${pool.name}`,
       width: 1200,

@@ -26,4 +26,4 @@ export {
 } from "./paper-figures";
 export { table2, table2Figure, table4, PAPER_TABLE2, type Table2Row, type Table4Row } from "./paper-tables";
 export { costComparisonFigures, readMeasuredCost, COST_DATA_FILE, type MeasuredCost } from "./cost-comparison-figure";
-export { ablationHeatmaps, readAblation, ABLATION_DATA_FILE } from "./ablation-heatmaps";
+export { ablationHeatmaps, ABLATION_DATA_FILE } from "./ablation-heatmaps";

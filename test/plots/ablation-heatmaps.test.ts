@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ablationGrid } from "../../lib/deeptune/ablation-grid";
-import { ABLATION_DATA_FILE, ablationHeatmaps, readAblation } from "../../lib/plots";
+import { ablationGrid, readAblation } from "../../lib/deeptune/ablation-grid";
+import { ABLATION_DATA_FILE, ablationHeatmaps } from "../../lib/plots";
 
 const root = join(import.meta.dirname, "../..");
 

@@ -12,9 +12,9 @@ import { initBackend } from "../../../lib/deeptune/backend";
 import { evaluatePredictionQuality, type PredictionQuality } from "../../../lib/deeptune/prediction-quality";
 import { parseHidden } from "../../../lib/deeptune/deeptune-settings";
 import { runAblation } from "../../../lib/deeptune/ablation";
-import { mergeAblations, missingCells, parseAblation } from "../../../lib/deeptune/ablation-grid";
+import { mergeAblations, missingCells, readAblation } from "../../../lib/deeptune/ablation-grid";
 import { artifactPool, ARTIFACT_POOLS, type ArtifactPoolName } from "../../../lib/datasets/artifact-dir";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 export const summary = "DeepTune tools: eval (Table 3 prediction quality on held-out rows), ablation (alpha x gamma sweep), merge (sweeps run in parts)";
@@ -159,15 +159,7 @@ function mergeCommand(argv: string[]): number {
     else files.push(argv[i]);
   }
   if (files.length === 0 || !out) throw new WayfinderError(`deeptune merge needs at least one sweep file and --out <file>\n${mergeUsage}`);
-  const parts = files.map((where) => {
-    let text: string;
-    try {
-      text = readFileSync(where, "utf8");
-    } catch (err) {
-      throw new WayfinderError(`${where}: cannot read (${(err as Error).message})`);
-    }
-    return { where, result: parseAblation(text, where) };
-  });
+  const parts = files.map((where) => ({ where, result: readAblation(where) }));
   const merged = mergeAblations(parts);
   const missing = missingCells(merged);
   mkdirSync(dirname(out), { recursive: true });

@@ -9,8 +9,9 @@ import { join, relative } from "node:path";
 import { WayfinderError, quote } from "../../../lib/errors";
 import {
   artifactPaths, costComparisonFigures, exportFigures, figure5, figure6, figure7, figure8, figure9, figure10, figure11, FIG6_APPS, table2, table2Figure,
-  COST_DATA_FILE, readMeasuredCost, ABLATION_DATA_FILE, ablationHeatmaps, readAblation, type ImageFormat, type NamedFigure,
+  COST_DATA_FILE, readMeasuredCost, ABLATION_DATA_FILE, ablationHeatmaps, type ImageFormat, type NamedFigure,
 } from "../../../lib/plots";
+import { readAblation } from "../../../lib/deeptune/ablation-grid";
 
 export const summary = "figures: regenerate the paper's figures from the artifact datasets into figures/ (SVG + PNG)";
 
