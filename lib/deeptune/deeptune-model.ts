@@ -14,7 +14,7 @@ import type { Direction } from "../datasets/types";
 import { fail, quote } from "../errors";
 import { DeepTuneNetwork, type NetworkConfig, type Predictions } from "./deeptune-network";
 import { loadModelDirectory, saveModelDirectory } from "./model-directory";
-import { SparseCrashModel, type SparseCrashState } from "./sparse-crash-model";
+import { SparseCrashModel, wrapPenaltyFactors, type SparseCrashState } from "./sparse-crash-model";
 
 /**
  * What a transferred model brings to the new application. "all": the whole network, performance
@@ -74,10 +74,14 @@ export class DeepTuneModel {
     this.target = { direction, log: false, center: 0, scale: 1 };
   }
 
-  /** `crashL1` > 0 adds a sparse crash model with that total L1 penalty (0: the network alone). */
-  static create(config: Omit<NetworkConfig, "inputDim">, columns: readonly string[], columnParameters: readonly string[], direction: Direction, crashL1 = 0): DeepTuneModel {
+  /**
+   * `crashL1` > 0 adds a sparse crash model with that total L1 penalty (0: the network alone), whose
+   * penalty on the 32-bit wrap columns is multiplied by `wrapPenalty` (1: no prior).
+   */
+  static create(config: Omit<NetworkConfig, "inputDim">, columns: readonly string[], columnParameters: readonly string[], direction: Direction,
+    crashL1 = 0, wrapPenalty = 1): DeepTuneModel {
     const m = new DeepTuneModel(DeepTuneNetwork.create({ ...config, inputDim: columns.length }), columns, columnParameters, direction);
-    if (crashL1 > 0) m.sparseCrash = new SparseCrashModel(columns.length, crashL1);
+    if (crashL1 > 0) m.sparseCrash = new SparseCrashModel(columns.length, crashL1, wrapPenaltyFactors(columns, wrapPenalty) ?? undefined);
     return m;
   }
 
@@ -143,7 +147,7 @@ export class DeepTuneModel {
       columnParameters: this.columnParameters,
       parameterNames: [...new Set(this.columnParameters)],
       target: this.target,
-      ...(this.sparseCrash ? { sparseCrash: { l1: this.sparseCrash.l1, ...this.sparseCrash.state() } } : {}),
+      ...(this.sparseCrash ? { sparseCrash: { l1: this.sparseCrash.l1, penalty: Array.from(this.sparseCrash.penalty), ...this.sparseCrash.state() } } : {}),
     });
   }
 
@@ -161,10 +165,13 @@ export class DeepTuneModel {
     if (target.direction !== "max" && target.direction !== "min") fail(`${where}: target.direction ${quote(target.direction)} is not max or min`);
     const m = new DeepTuneModel(DeepTuneNetwork.fromModel({ ...net, inputDim }, model), columns, params, target.direction);
     m.target = target;
-    const sparse = metadata.sparseCrash as (SparseCrashState & { l1: number }) | undefined;
+    const sparse = metadata.sparseCrash as (SparseCrashState & { l1: number; penalty?: number[] }) | undefined;
     if (sparse !== undefined) {
       if (!sparse || !(sparse.l1 > 0)) fail(`${where}: sparseCrash.l1 must be a number > 0, got ${quote(sparse?.l1)}`);
-      m.sparseCrash = new SparseCrashModel(columns.length, sparse.l1);
+      // Models saved before per-column penalties had none: every factor 1.
+      if (sparse.penalty !== undefined && (!Array.isArray(sparse.penalty) || sparse.penalty.length !== columns.length || sparse.penalty.some((f) => !(typeof f === "number" && f > 0))))
+        fail(`${where}: sparseCrash.penalty must list ${columns.length} numbers > 0 (one per column), got ${quote(sparse.penalty)}`);
+      m.sparseCrash = new SparseCrashModel(columns.length, sparse.l1, sparse.penalty);
       m.sparseCrash.restore(sparse, undefined, `${where}: sparseCrash`);
     }
     return m;
@@ -180,10 +187,10 @@ export class DeepTuneModel {
    * were matched.
    */
   transferTo(columns: readonly string[], columnParameters: readonly string[], direction: Direction,
-    { seed, crashL1 = 0, scope = "all" }: { seed: number; crashL1?: number; scope?: TransferScope }): { model: DeepTuneModel; matched: number } {
+    { seed, crashL1 = 0, wrapPenalty = 1, scope = "all" }: { seed: number; crashL1?: number; wrapPenalty?: number; scope?: TransferScope }): { model: DeepTuneModel; matched: number } {
     const { inputDim: _unused, ...config } = this.network.config;
     void _unused;
-    const fresh = DeepTuneModel.create({ ...config, seed }, columns, columnParameters, direction, crashL1);
+    const fresh = DeepTuneModel.create({ ...config, seed }, columns, columnParameters, direction, crashL1, wrapPenalty);
     const srcIndex = new Map(this.columns.map((c, i) => [c, i]));
     const mapping = columns.map((c) => srcIndex.get(c) ?? -1);
     const matched = mapping.filter((i) => i >= 0).length;

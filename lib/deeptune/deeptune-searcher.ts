@@ -132,7 +132,7 @@ export class DeepTuneSearcher implements Searcher {
       const source = await DeepTuneModel.load(settings.transferFrom);
       try {
         const { model, matched } = source.transferTo(s.encoder.columns, s.encoder.columnParameters, s.direction,
-          { seed: options.seed, crashL1: settings.crashL1, scope: settings.transferScope });
+          { seed: options.seed, crashL1: settings.crashL1, wrapPenalty: settings.wrapPenalty, scope: settings.transferScope });
         // The source's hyperparameters travel with its weights; our gamma/dropout settings still apply to scoring.
         s.model = model;
         s.model.network.setGamma(settings.gamma);
@@ -154,7 +154,7 @@ export class DeepTuneSearcher implements Searcher {
       const s = this.settings;
       this.model = DeepTuneModel.create(
         networkSettings(s, this.rng.uint32() & 0x7fffffff),
-        this.encoder.columns, this.encoder.columnParameters, this.direction, s.crashL1);
+        this.encoder.columns, this.encoder.columnParameters, this.direction, s.crashL1, s.wrapPenalty);
     }
     return this.model;
   }

@@ -113,7 +113,7 @@ export function evaluatePredictionQuality(
   };
   const model = DeepTuneModel.create(
     networkSettings(s, options.seed ?? 1),
-    encoder.columns, encoder.columnParameters, pool.direction, s.crashL1);
+    encoder.columns, encoder.columnParameters, pool.direction, s.crashL1, s.wrapPenalty);
   try {
     const t0 = performance.now();
     model.train({ x: encode(train), rows: train.length, crashed: train.map((i) => pool.values[i] === null), values: train.map((i) => pool.values[i] ?? NaN) }, steps, s.batchSize);

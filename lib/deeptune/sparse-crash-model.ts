@@ -12,9 +12,9 @@
  * rows L2 logistic regression's picks crash 24 % of the time, L1's (C = 0.3) 6.6 %; at 100 rows 22 % against
  * 1 %. The network's own crash output learns the same boundary only after 100-150 iterations.
  *
- * Penalty: mean log-loss + (l1 / n) * sum_j |w_j - anchor_j|, i.e. liblinear's C = 1 / l1 with the loss
- * summed, so the prior's weight against the data shrinks as the history grows. The intercept is not
- * penalised. The anchor is zero, or a source model's weights after transfer learning (L1-SP: known
+ * Penalty: mean log-loss + (l1 / n) * sum_j f_j |w_j - anchor_j|, i.e. liblinear's C = 1 / l1 with the loss
+ * summed, so the prior's weight against the data shrinks as the history grows; f_j is 1 except for the
+ * encoder's 32-bit wrap columns (wrapPenaltyFactors). The intercept is not penalised. The anchor is zero, or a source model's weights after transfer learning (L1-SP: known
  * columns are pulled towards what the source learned, as in the network's penalties).
  *
  * DeepTuneModel mixes its probability with the network's (the searcher sets the mixture's weights from
@@ -23,6 +23,25 @@
  * keeps the source's weights until then.
  */
 import { fail } from "../errors";
+
+/** Suffix of the encoder's 32-bit wrap columns (encoder.ts: the value's low 32 bits read as a negative int). */
+const WRAP_SUFFIX = "#neg32";
+
+/**
+ * Penalty factors for a prior on the encoder's wrap columns: `factor` for every `NAME#neg32` column, 1 for
+ * the others; null when factor is 1 (no prior) or there is no wrap column.
+ *
+ * Why: a value that overflows the C int a sysctl handler parses it into is a classic way to break a
+ * kernel, so a wrap column is a likelier crash cause a priori than any one of the hundreds of ordinary
+ * columns. Without the prior, the pools' one real cause (`ICMP_RATELIMIT#neg32`) competes with ~310 columns
+ * and the model picks it only after 60-80 rows, having picked chance correlates before; with it, it competes
+ * mostly with the other 24 wrap columns and is found after about 40 (trace on the hpc pool, seed 1). A wrap
+ * column that carries no signal still has to earn its weight against a (smaller) penalty.
+ */
+export function wrapPenaltyFactors(columns: readonly string[], factor: number): Float64Array | null {
+  if (factor === 1 || !columns.some((c) => c.endsWith(WRAP_SUFFIX))) return null;
+  return Float64Array.from(columns, (c) => (c.endsWith(WRAP_SUFFIX) ? factor : 1));
+}
 
 /** FISTA iterations of a cold fit, and at most of a warm-started one. */
 const COLD_ITERATIONS = 300;
@@ -41,6 +60,8 @@ export interface SparseCrashState {
 
 export class SparseCrashModel {
   readonly w: Float64Array;
+  /** Factor on the L1 penalty per column. */
+  readonly penalty: Float64Array;
   b = 0;
   /** False until a history with both crashes and successes has been fitted. */
   fitted = false;
@@ -52,10 +73,16 @@ export class SparseCrashModel {
     readonly width: number,
     /** Total L1 penalty over the history (liblinear's 1 / C); the per-row penalty is l1 / n. */
     readonly l1: number,
+    /** Per-column factor on the penalty (default 1 for every column); see wrapPenaltyFactors. */
+    penaltyFactors?: ArrayLike<number>,
   ) {
     if (!Number.isInteger(width) || width < 1) fail(`sparse crash model: width must be a positive integer, got ${width}`);
     if (!(l1 > 0) || !Number.isFinite(l1)) fail(`sparse crash model: l1 must be a number > 0, got ${l1}`);
     this.w = new Float64Array(width);
+    this.penalty = penaltyFactors ? Float64Array.from(penaltyFactors) : new Float64Array(width).fill(1);
+    if (this.penalty.length !== width) fail(`sparse crash model: ${this.penalty.length} penalty factors for ${width} columns`);
+    const bad = this.penalty.findIndex((f) => !(f > 0) || !Number.isFinite(f));
+    if (bad >= 0) fail(`sparse crash model: penalty factor of column ${bad} is ${this.penalty[bad]}; expected a number > 0`);
   }
 
   /** Pull the weights of the columns marked `known` towards their current values instead of zero. */
@@ -108,7 +135,8 @@ export class SparseCrashModel {
         // Proximal step of the (anchored) L1 penalty: soft-threshold the distance from the anchor.
         const a = anchor ? anchor[j] : 0;
         const v = yw[j] - (step * g[j]) / rows - a;
-        this.w[j] = a + (v > lambda ? v - lambda : v < -lambda ? v + lambda : 0);
+        const lj = lambda * this.penalty[j];
+        this.w[j] = a + (v > lj ? v - lj : v < -lj ? v + lj : 0);
       }
       this.b = yb - (step * gb) / rows;
       let moved = Math.abs(this.b - prevB);

@@ -23,6 +23,8 @@ test("bad settings are clear errors naming the setting and the valid range", asy
   await assert.rejects(make({ alpha: "-0.1" }), /alpha = "-0.1" is invalid/);
   await assert.rejects(make({ gamma: 0 }), /gamma = 0 is invalid; expected a number > 0/);
   await assert.rejects(make({ gamma: "-2" }), /gamma = -2 is invalid/);
+  await assert.rejects(make({ wrapPenalty: 0 }), /wrapPenalty = 0 is invalid; expected a number in \(0, 1\]/);
+  await assert.rejects(make({ wrapPenalty: 1.5 }), /wrapPenalty = 1.5 is invalid/);
   await assert.rejects(make({ hidden: "64,x" }), /hidden = "64,x" is invalid/);
   await assert.rejects(make({ transferScope: "perf" }), /transferScope = "perf" is invalid; expected one of all, crash/);
   await assert.rejects(make({ transferFrom: join(tmpdir(), "no-such-deeptune-model") }), /no model.json/);
