@@ -23,6 +23,8 @@ export interface AblationFile {
   budget: number;
   checkpoint: number;
   seeds: number;
+  /** DeepTune settings fixed for every cell; absent = the defaults of the version that ran it. */
+  settings?: Record<string, string | number>;
   pools: { name: string; best: number; median?: number; direction: string }[];
   cells: AblationFileCell[];
 }
@@ -65,6 +67,11 @@ export function readAblation(file: string): AblationFile {
 /** How merge errors and missingCells name a cell. */
 function cellKey(pool: string, alpha: number, gamma: number, beta: number): string {
   return `${pool} alpha=${alpha} gamma=${gamma} beta=${beta}`;
+}
+
+/** A file's fixed settings as one comparable string ("name=value ...", sorted; empty when none). */
+function settingsKey(result: AblationFile): string {
+  return Object.entries(result.settings ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, v]) => `${k}=${v}`).join(" ");
 }
 
 /** The betas a file holds. */
@@ -111,6 +118,8 @@ export function mergeAblations(parts: NamedAblation[]): AblationFile {
       else if (known.best !== p.best || known.direction !== p.direction || (known.median !== undefined && p.median !== undefined && known.median !== p.median))
         fail(`${where}: pool ${p.name} has best ${p.best}, median ${p.median}, direction ${p.direction} but another file has ${known.best}, ${known.median}, ${known.direction}; they were run on different data`);
     }
+    if (settingsKey(result) !== settingsKey(first.result))
+      fail(`${where}: fixed settings ${settingsKey(result) || "(none)"} differ from ${first.where}'s ${settingsKey(first.result) || "(none)"}; only sweeps run with the same settings can share a grid`);
     result.alphas.forEach((a) => axes.alphas.add(a));
     result.gammas.forEach((g) => axes.gammas.add(g));
     ablationBetas(result).forEach((b) => axes.betas.add(b));
@@ -131,6 +140,7 @@ export function mergeAblations(parts: NamedAblation[]): AblationFile {
     format: first.result.format, version: first.result.version,
     command: parts.map((p) => p.result.command ?? p.where).join("; "),
     budget: first.result.budget, checkpoint: first.result.checkpoint, seeds: first.result.seeds,
+    ...(first.result.settings ? { settings: first.result.settings } : {}),
     alphas: sorted(axes.alphas), gammas: sorted(axes.gammas), betas: sorted(axes.betas),
     pools: [...pools.values()], cells: merged,
   };

@@ -36,6 +36,8 @@ export interface AblationResult {
   gammas: number[];
   betas: number[];
   seeds: number;
+  /** DeepTune settings fixed for every cell (besides alpha, gamma, beta); absent when none. */
+  settings?: Record<string, string | number>;
   pools: { name: string; best: number; median: number; direction: string }[];
   cells: AblationCell[];
 }
@@ -50,7 +52,8 @@ export interface AblationPlan {
   budget: number;
   /** Iteration at which best and regret are read (default min(100, budget)). */
   checkpoint?: number;
-  settings?: Record<string, unknown>;
+  /** DeepTune settings fixed for every cell (as `--set` gives them); recorded in the result. */
+  settings?: Record<string, string | number>;
   command: string;
   onCell?: (cell: AblationCell) => void;
 }
@@ -60,6 +63,7 @@ export async function runAblation(plan: AblationPlan): Promise<AblationResult> {
   for (const g of plan.gammas) if (!(g > 0)) fail(`gamma ${g} must be > 0`);
   const betas = plan.betas ?? [DEEPTUNE_DEFAULTS.beta];
   for (const b of betas) if (!(b >= 0 && b <= 1)) fail(`beta ${b} is outside [0, 1]`);
+  for (const axis of ["alpha", "gamma", "beta"]) if (plan.settings && axis in plan.settings) fail(`setting ${axis} is an axis of the sweep, not a fixed setting`);
   const checkpoint = plan.checkpoint ?? Math.min(100, plan.budget);
   if (checkpoint > plan.budget) fail(`checkpoint ${checkpoint} is beyond the budget ${plan.budget}`);
   const cells: AblationCell[] = [];
@@ -88,6 +92,7 @@ export async function runAblation(plan: AblationPlan): Promise<AblationResult> {
   return {
     format: "wayfinder-deeptune-ablation", version: 1, command: plan.command, budget: plan.budget, checkpoint,
     alphas: plan.alphas, gammas: plan.gammas, betas, seeds: plan.seeds,
+    ...(plan.settings && Object.keys(plan.settings).length ? { settings: plan.settings } : {}),
     pools: plan.pools.map(({ name, pool }) => ({ name, best: pool.best, median: pool.median, direction: pool.direction })),
     cells,
   };

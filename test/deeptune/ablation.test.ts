@@ -93,6 +93,11 @@ test("merging refuses sweeps that cannot share a grid and names the file and cel
     /more-seeds\.json: seeds \d+ differs from figures\/data\/deeptune-ablation\.json's \d+/);
   const otherData = { ...beta.result, pools: beta.result.pools.map((p) => ({ ...p, best: p.best + 1 })) };
   assert.throws(() => mergeAblations([grid, { where: "other.json", result: otherData }]), /other\.json: pool redis has best .* run on different data/);
+  // Sweeps run with other fixed settings (the committed ones: wrapPenalty=1) measure another DeepTune.
+  const { settings: _fixed, ...unset } = beta.result;
+  assert.throws(() => mergeAblations([grid, { where: "defaults.json", result: unset }]),
+    /defaults\.json: fixed settings \(none\) differ from figures\/data\/deeptune-ablation\.json's wrapPenalty=1/);
+  assert.doesNotThrow(() => mergeAblations([grid, { where: "cli.json", result: { ...beta.result, settings: { wrapPenalty: "1" } } }]), "a --set value (a string) equals the same number");
   // Timing may differ between runs of the same cell.
   const slower = { ...beta.result, cells: beta.result.cells.map((c) => ({ ...c, askSeconds: (c.askSeconds ?? 0) + 1 })) };
   assert.doesNotThrow(() => mergeAblations([grid, { where: "slower.json", result: slower }]));
@@ -109,6 +114,9 @@ test("wayfinder deeptune merge writes the merged grid; bad input exits 2 with th
   const noOut = wf("figures/data/deeptune-ablation.json");
   assert.equal(noOut.status, 2);
   assert.match(noOut.stderr, /needs at least one sweep file and --out/);
+  const axis = spawnSync(process.execPath, ["bin/wayfinder.js", "deeptune", "ablation", "--set", "alpha=0.3"], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(axis.status, 2);
+  assert.match(axis.stderr, /--set alpha: alpha is an axis of the sweep; use --alphas/);
   const missing = wf("no-such-sweep.json", "--out", out);
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /no-such-sweep\.json: cannot read/);

@@ -76,7 +76,7 @@ async function evalCommand(argv: string[]): Promise<number> {
   return 0;
 }
 
-const ablationUsage = `usage: wayfinder deeptune ablation [--pools redis,hpc,sqlite] [--full] [--seeds n] [--budget n] [--alphas a,b] [--gammas g,h] [--betas b,c] [--out <file.json>]
+const ablationUsage = `usage: wayfinder deeptune ablation [--pools redis,hpc,sqlite] [--full] [--seeds n] [--budget n] [--alphas a,b] [--gammas g,h] [--betas b,c] [--set name=value]... [--out <file.json>]
 
 Sweeps DeepTune's alpha (distance vs. RBF uncertainty) and gamma (RBF width), and optionally beta
 (exploration vs. predicted performance; 1 = the paper's score alone, 0 = predicted performance alone;
@@ -87,6 +87,8 @@ per-cell mean best-after-100 (or after the budget if smaller), normalised regret
   --full:       alpha 0,0.25,0.5,0.75,1 x gamma 0.1,0.25,0.5,1,2, 5 seeds, budget 100 (about an hour per pool
                 on two cores; the committed figures/data/deeptune-ablation.json is this grid). Add --budget 250
                 to read the crash rate over the replay benchmark's 250 iterations (best and regret stay at 100).
+--set fixes another DeepTune setting for every cell (e.g. --set wrapPenalty=1 reproduces the committed grids,
+which were run before that prior existed); the file records it, and merge refuses parts with other settings.
 Pools run one after another; to use more cores run one process per pool (--pools, --out) and merge the files
 with wayfinder deeptune merge: every cell is seeded the same either way.`;
 
@@ -100,6 +102,7 @@ async function ablationCommand(argv: string[]): Promise<number> {
   let full = false;
   let pools = ["redis", "hpc", "sqlite"];
   let seeds: number | undefined, budget: number | undefined, alphas: number[] | undefined, gammas: number[] | undefined, betas: number[] | undefined;
+  const settings: Record<string, string> = {};
   let out = join(import.meta.dirname, "../../..", "figures/data/deeptune-ablation.json");
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
@@ -113,6 +116,15 @@ async function ablationCommand(argv: string[]): Promise<number> {
       case "--gammas": gammas = list(a, next()); break;
       case "--betas": betas = list(a, next()); break;
       case "--out": out = next() ?? ""; break;
+      case "--set": {
+        const v = next() ?? "";
+        const j = v.indexOf("=");
+        if (j <= 0) throw new WayfinderError(`--set ${quote(v)} is not valid; expected name=value`);
+        const name = v.slice(0, j);
+        if (["alpha", "gamma", "beta"].includes(name)) throw new WayfinderError(`--set ${name}: ${name} is an axis of the sweep; use --${name}s`);
+        settings[name] = v.slice(j + 1);
+        break;
+      }
       default: throw new WayfinderError(`unexpected argument ${quote(a)}\n${ablationUsage}`);
     }
   }
@@ -126,6 +138,7 @@ async function ablationCommand(argv: string[]): Promise<number> {
     seeds: seeds ?? (full ? 5 : 2),
     budget: budget ?? 100,
     ...(betas ? { betas } : {}),
+    ...(Object.keys(settings).length ? { settings } : {}),
   };
   const loaded = pools.map((name) => {
     if (name === "hpc") name = "npb"; // the paper's name for the NPB pool
