@@ -14,8 +14,9 @@
  *
  * Penalty: mean log-loss + (l1 / n) * sum_j f_j |w_j - anchor_j|, i.e. liblinear's C = 1 / l1 with the loss
  * summed, so the prior's weight against the data shrinks as the history grows; f_j is 1 except for the
- * encoder's 32-bit wrap columns (wrapPenaltyFactors). The intercept is not penalised. The anchor is zero, or a source model's weights after transfer learning (L1-SP: known
- * columns are pulled towards what the source learned, as in the network's penalties).
+ * encoder's 32-bit wrap columns (wrapPenaltyFactors). The intercept is not penalised. The anchor is zero,
+ * or a source model's weights after transfer learning (L1-SP: known columns are pulled towards what the
+ * source learned, as in the network's penalties).
  *
  * DeepTuneModel mixes its probability with the network's (the searcher sets the mixture's weights from
  * how well each predicted the outcomes of its recent picks). Until the history holds both a crash and a
