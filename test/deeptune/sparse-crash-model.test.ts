@@ -79,7 +79,7 @@ test("sparse crash model: finds the one column crashes depend on among 300 noise
   assert.ok(safe / safeN < other / otherN - 0.2, `mean crash probability ${safe / safeN} (safe rows) vs ${other / otherN} (others)`);
 });
 
-test("sparse crash model: a prior on the 32-bit wrap columns finds an overflow cause from half the rows", () => {
+test("sparse crash model: with a prior on the 32-bit wrap columns it finds an overflow cause from 30 rows, where without it does not", () => {
   // 300 columns, 25 of them 0/1 wrap columns (NAME#neg32); crashes hinge on one wrap column as in the
   // Linux pools. The other wrap columns are coin flips, so the prior has to pick the right one among them.
   const width = 300, rows = 30;
