@@ -2,7 +2,8 @@
  * Reads a saved alpha x gamma ablation (written by `wayfinder deeptune ablation`) into matrices for
  * heatmaps: rows = gamma, columns = alpha, one grid per beta, and merges sweeps run in parts (one process
  * per pool, or new cells added to an old grid) into one file. Everything but readAblation is pure, and the
- * module is free of TensorFlow, so notebooks can import it. Files written before beta became an axis hold DeepTune's default beta (0.3) only.
+ * module is free of TensorFlow, so notebooks can import it. Files written before beta became an axis hold
+ * DeepTune's default beta (0.3) only.
  */
 import { readFileSync } from "node:fs";
 import { fail } from "../errors";

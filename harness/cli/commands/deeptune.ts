@@ -16,6 +16,7 @@ import { mergeAblations, missingCells, readAblation } from "../../../lib/deeptun
 import { artifactPool, ARTIFACT_POOLS, type ArtifactPoolName } from "../../../lib/datasets/artifact-dir";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { parseSetOption } from "../set-option";
 
 export const summary = "DeepTune tools: eval (Table 3 prediction quality on held-out rows), ablation (alpha x gamma sweep), merge (sweeps run in parts)";
 
@@ -117,12 +118,9 @@ async function ablationCommand(argv: string[]): Promise<number> {
       case "--betas": betas = list(a, next()); break;
       case "--out": out = next() ?? ""; break;
       case "--set": {
-        const v = next() ?? "";
-        const j = v.indexOf("=");
-        if (j <= 0) throw new WayfinderError(`--set ${quote(v)} is not valid; expected name=value`);
-        const name = v.slice(0, j);
+        const { name, value } = parseSetOption(next() ?? "");
         if (["alpha", "gamma", "beta"].includes(name)) throw new WayfinderError(`--set ${name}: ${name} is an axis of the sweep; use --${name}s`);
-        settings[name] = v.slice(j + 1);
+        settings[name] = value;
         break;
       }
       default: throw new WayfinderError(`unexpected argument ${quote(a)}\n${ablationUsage}`);

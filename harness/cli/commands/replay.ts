@@ -13,6 +13,7 @@ import { getSearcher, searcherNames } from "../../../lib/search/registry";
 import { replayPool } from "../../../lib/search/replay-pool";
 import { formatReplayTable, replaySearchers } from "../../../lib/search/replay-report";
 import { datasetOptionsHelp, parseDatasetOptions } from "../dataset-options";
+import { parseSetOption } from "../set-option";
 
 export const summary = "replay searchers on a recorded pool: best after 25/50/100/250, regret, crash rate";
 
@@ -92,10 +93,8 @@ export function parseReplayArgs(argv: string[]): ReplayArgs {
         a.runs = true;
         break;
       case "--set": {
-        const v = value();
-        const j = v.indexOf("=");
-        if (j <= 0) throw new WayfinderError(`--set ${quote(v)} is not valid; expected name=value`);
-        a.settings[v.slice(0, j)] = v.slice(j + 1);
+        const { name, value: v } = parseSetOption(value());
+        a.settings[name] = v;
         break;
       }
       default:
